@@ -1,0 +1,49 @@
+package dev.jclip.model;
+
+import dev.jclip.model.layers.Params;
+
+import dev.jclip.model.layers.Linear;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The ResNet's attention pooling: the mean of the feature map is prepended as a query token,
+ * positional embeddings are added, and one multi-head attention step of that token over all
+ * positions gives the image embedding.
+ */
+public final class AttentionPool2d extends Module {
+    public final Tensor positionalEmbedding;
+    public final Linear kProj, qProj, vProj, cProj;
+    private final long heads;
+    private final long dim;
+
+    public AttentionPool2d(int spatial, int dim, int heads, int outDim) {
+        this.heads = heads;
+        this.dim = dim;
+        positionalEmbedding = Params.parameter(this, "positional_embedding",
+                torch.randn((long) spatial * spatial + 1, dim).div_(new Scalar(Math.sqrt(dim))));
+        kProj = register_module("k_proj", new Linear(dim, dim));
+        qProj = register_module("q_proj", new Linear(dim, dim));
+        vProj = register_module("v_proj", new Linear(dim, dim));
+        cProj = register_module("c_proj", new Linear(dim, outDim));
+    }
+
+    public Tensor forward(Tensor x) {
+        long n = x.size(0);
+        x = x.flatten(2, -1).transpose(1, 2); // [N, HW, C]
+        Tensor mean = x.mean(new long[]{1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        x = torch.cat(new TensorVector(mean, x), 1).add(positionalEmbedding.to(x.scalar_type()));
+        long l = x.size(1), hd = dim / heads;
+        Tensor q = qProj.forward(x.narrow(1, 0, 1)).view(n, 1, heads, hd).transpose(1, 2);
+        Tensor k = kProj.forward(x).view(n, l, heads, hd).transpose(1, 2);
+        Tensor v = vProj.forward(x).view(n, l, heads, hd).transpose(1, 2);
+        Tensor o = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false,
+                new DoubleOptional(), false);
+        return cProj.forward(o.transpose(1, 2).reshape(n, dim));
+    }
+}

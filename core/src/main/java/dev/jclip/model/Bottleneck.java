@@ -1,0 +1,54 @@
+package dev.jclip.model;
+
+import dev.jclip.model.layers.BatchNorm2d;
+import dev.jclip.model.layers.Conv2d;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * CLIP's ResNet bottleneck: 1×1, 3×3, avgpool (when strided) then 1×1 (expansion 4); the
+ * downsample branch is avgpool, 1×1 conv, BatchNorm (so every convolution has stride 1).
+ */
+public final class Bottleneck extends Module {
+    static final int EXPANSION = 4;
+    public final Conv2d conv1, conv2, conv3;
+    public final BatchNorm2d bn1, bn2, bn3;
+    public final Conv2d downConv;
+    public final BatchNorm2d downBn;
+    private final int stride;
+
+    public Bottleneck(int inplanes, int planes, int stride) {
+        this.stride = stride;
+        conv1 = register_module("conv1", new Conv2d(inplanes, planes, 1, 1, 0));
+        bn1 = register_module("bn1", new BatchNorm2d(planes));
+        conv2 = register_module("conv2", new Conv2d(planes, planes, 3, 1, 1));
+        bn2 = register_module("bn2", new BatchNorm2d(planes));
+        conv3 = register_module("conv3", new Conv2d(planes, (long) planes * EXPANSION, 1, 1, 0));
+        bn3 = register_module("bn3", new BatchNorm2d((long) planes * EXPANSION));
+        if (stride > 1 || inplanes != planes * EXPANSION) {
+            // the reference names the pooling "-1", which has no parameters
+            Module ds = register_module("downsample", new Module());
+            downConv = ds.register_module("0", new Conv2d(inplanes, (long) planes * EXPANSION, 1, 1, 0));
+            downBn = ds.register_module("1", new BatchNorm2d((long) planes * EXPANSION));
+        } else {
+            downConv = null;
+            downBn = null;
+        }
+    }
+
+    public Tensor forward(Tensor x) {
+        Tensor out = torch.relu(bn1.forward(conv1.forward(x)));
+        out = torch.relu(bn2.forward(conv2.forward(out)));
+        if (stride > 1) {
+            out = torch.avg_pool2d(out, stride);
+        }
+        out = bn3.forward(conv3.forward(out));
+        Tensor identity = x;
+        if (downConv != null) {
+            Tensor pooled = stride > 1 ? torch.avg_pool2d(x, stride) : x;
+            identity = downBn.forward(downConv.forward(pooled));
+        }
+        return torch.relu(out.add(identity));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.jclip.model;
+
+import dev.jclip.model.layers.Params;
+
+import dev.jclip.model.layers.LayerNorm;
+import dev.jclip.model.layers.ResidualAttentionBlock;
+import dev.jclip.model.layers.Transformer;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A CLIP model: an image tower ({@link VisionTransformer} or {@link ModifiedResNet}), the causal
+ * text transformer, both projected into one embedding space, and the learnable logit scale.
+ * Parameter names equal the reference state-dict keys, so checkpoints load by name.
+ */
+public final class ClipModel extends Module {
+    /** ln(1/0.07), the paper's initial temperature. */
+    public static final double INIT_LOGIT_SCALE = Math.log(1 / 0.07);
+
+    private final ClipConfig config;
+    public final Tensor positionalEmbedding;
+    public final Tensor textProjection;
+    public final Tensor logitScale;
+    public final Module visual;
+    private final ImageEncoder imageEncoder;
+    public final Transformer transformer;
+    public final Tensor tokenEmbedding;
+    public final LayerNorm lnFinal;
+
+    /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
+    public ClipModel(ClipConfig c) {
+        this.config = c;
+        int tw = c.transformerWidth();
+        // own parameters first: PyTorch lists them before the children's, as in the reference key order
+        positionalEmbedding = Params.parameter(this, "positional_embedding", torch.empty(c.contextLength(), tw));
+        textProjection = Params.parameter(this, "text_projection", torch.empty(tw, c.embedDim()));
+        logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
+        if (c.isVit()) {
+            VisionTransformer v = register_module("visual", new VisionTransformer(c.imageResolution(),
+                    c.visionPatchSize(), c.visionWidth(), c.visionLayers().get(0), c.visionHeads(), c.embedDim()));
+            visual = v;
+            imageEncoder = v;
+        } else {
+            ModifiedResNet r = register_module("visual", new ModifiedResNet(c.visionLayers(), c.embedDim(),
+                    c.visionHeads(), c.imageResolution(), c.visionWidth()));
+            visual = r;
+            imageEncoder = r;
+        }
+        transformer = register_module("transformer", new Transformer(tw, c.transformerLayers(), c.transformerHeads()));
+        Module emb = register_module("token_embedding", new Module());
+        tokenEmbedding = Params.parameter(emb, "weight", torch.empty(c.vocabSize(), tw));
+        lnFinal = register_module("ln_final", new LayerNorm(tw));
+        initialize();
+    }
+
+    /** OpenAI's initialize_parameters: scaled normal initializations of the text tower and attention pool. */
+    private void initialize() {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            torch.normal_(tokenEmbedding, 0, 0.02);
+            torch.normal_(positionalEmbedding, 0, 0.01);
+            if (visual instanceof ModifiedResNet r) {
+                AttentionPool2d ap = r.attnpool;
+                double std = Math.pow(ap.cProj.weight.size(1), -0.5);
+                for (Tensor w : new Tensor[]{ap.qProj.weight, ap.kProj.weight, ap.vProj.weight, ap.cProj.weight}) {
+                    torch.normal_(w, 0, std);
+                }
+                for (var stage : r.stages()) {
+                    for (Bottleneck b : stage) {
+                        torch.zeros_(b.bn3.weight);
+                    }
+                }
+            }
+            int w = config.transformerWidth();
+            double projStd = Math.pow(w, -0.5) * Math.pow(2.0 * config.transformerLayers(), -0.5);
+            double attnStd = Math.pow(w, -0.5);
+            double fcStd = Math.pow(2.0 * w, -0.5);
+            for (ResidualAttentionBlock b : transformer.blocks()) {
+                torch.normal_(b.attn.inProjWeight, 0, attnStd);
+                torch.normal_(b.attn.outProj.weight, 0, projStd);
+                torch.normal_(b.cFc.weight, 0, fcStd);
+                torch.normal_(b.cProj.weight, 0, projStd);
+            }
+            torch.normal_(textProjection, 0, attnStd);
+        }
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    public ImageEncoder imageEncoder() {
+        return imageEncoder;
+    }
+
+    /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
+    public Tensor encodeImage(Tensor pixels) {
+        return imageEncoder.forward(pixels);
+    }
+
+    /**
+     * Unnormalized text embeddings [N, embed_dim] of token ids [N, context_length] (end-of-text is
+     * each row's maximum id). Only the positions up to the batch's last end-of-text token are
+     * computed: the causal mask makes later positions irrelevant to the result.
+     */
+    public Tensor encodeText(Tensor tokens) {
+        Tensor eot = tokens.argmax(new LongOptional(-1), false);
+        long used = eot.max().item_long() + 1;
+        Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
+        Tensor x = textTower(embedTokens(t));
+        return pool(x, eot).matmul(textProjection);
+    }
+
+    /** Token plus positional embedding: the text transformer's input [N, L, width]. */
+    public Tensor embedTokens(Tensor tokens) {
+        long l = tokens.size(1);
+        return torch.embedding(tokenEmbedding, tokens).add(positionalEmbedding.narrow(0, 0, l));
+    }
+
+    /** The causal transformer then ln_final. */
+    public Tensor textTower(Tensor x) {
+        return lnFinal.forward(transformer.forward(x, true));
+    }
+
+    /** The features at each row's end-of-text position: [N, width]. */
+    public Tensor pool(Tensor x, Tensor eotIndex) {
+        long n = x.size(0), w = x.size(2);
+        Tensor idx = eotIndex.view(n, 1, 1).expand(n, 1, w);
+        return torch.gather(x, 1, idx).squeeze(1);
+    }
+
+    /** exp(logit_scale) · normalized image · normalized textᵀ: [N_images, N_texts]. */
+    public Tensor logitsPerImage(Tensor imageFeatures, Tensor textFeatures) {
+        Tensor i = l2normalize(imageFeatures);
+        Tensor t = l2normalize(textFeatures);
+        return i.matmul(t.t()).mul(logitScale.exp());
+    }
+
+    /** Rows divided by their L2 norm. */
+    public static Tensor l2normalize(Tensor x) {
+        return x.div(torch.linalg_vector_norm(x, new Scalar(2), new long[]{-1}, true, new ScalarTypeOptional()));
+    }
+
+    /** Parameters and buffers by reference key name, in PyTorch's state-dict order. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        StringTensorDict p = named_parameters(true);
+        for (long i = 0; i < p.size(); i++) {
+            out.put(p.get(i).key().getString(), new Tensor(p.get(i).value()));
+        }
+        StringTensorDict b = named_buffers(true);
+        for (long i = 0; i < b.size(); i++) {
+            out.put(b.get(i).key().getString(), new Tensor(b.get(i).value()));
+        }
+        return out;
+    }
+
+    /** Number of parameters (BatchNorm statistics are buffers and not counted). */
+    public long parameterCount() {
+        long n = 0;
+        StringTensorDict p = named_parameters(true);
+        for (long i = 0; i < p.size(); i++) {
+            n += p.get(i).value().numel();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.jclip.model;
+
+import dev.jclip.model.layers.BatchNorm2d;
+import dev.jclip.model.layers.Conv2d;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * CLIP's ModifiedResNet: a 3-convolution stem with average pooling, four stages of
+ * anti-aliased bottlenecks, and attention pooling instead of global average pooling.
+ */
+public final class ModifiedResNet extends Module implements ImageEncoder {
+    public final Conv2d conv1, conv2, conv3;
+    public final BatchNorm2d bn1, bn2, bn3;
+    public final AttentionPool2d attnpool;
+    private final List<List<Bottleneck>> stages;
+
+    public ModifiedResNet(List<Integer> layers, int outDim, int heads, int resolution, int width) {
+        int half = width / 2;
+        conv1 = register_module("conv1", new Conv2d(3, half, 3, 2, 1));
+        bn1 = register_module("bn1", new BatchNorm2d(half));
+        conv2 = register_module("conv2", new Conv2d(half, half, 3, 1, 1));
+        bn2 = register_module("bn2", new BatchNorm2d(half));
+        conv3 = register_module("conv3", new Conv2d(half, width, 3, 1, 1));
+        bn3 = register_module("bn3", new BatchNorm2d(width));
+        List<List<Bottleneck>> s = new ArrayList<>();
+        int inplanes = width;
+        for (int i = 0; i < 4; i++) {
+            int planes = width << i;
+            Module stage = register_module("layer" + (i + 1), new Module());
+            List<Bottleneck> blocks = new ArrayList<>();
+            for (int b = 0; b < layers.get(i); b++) {
+                int stride = b == 0 && i > 0 ? 2 : 1;
+                blocks.add(stage.register_module(Integer.toString(b), new Bottleneck(inplanes, planes, stride)));
+                inplanes = planes * Bottleneck.EXPANSION;
+            }
+            s.add(Collections.unmodifiableList(blocks));
+        }
+        stages = Collections.unmodifiableList(s);
+        attnpool = register_module("attnpool", new AttentionPool2d(resolution / 32, width * 32, heads, outDim));
+    }
+
+    /** The bottleneck blocks of the four stages. */
+    public List<List<Bottleneck>> stages() {
+        return stages;
+    }
+
+    /** The stem: three conv-BN-ReLU then 2×2 average pooling. */
+    public Tensor stem(Tensor x) {
+        x = x.to(conv1.weight.scalar_type());
+        x = torch.relu(bn1.forward(conv1.forward(x)));
+        x = torch.relu(bn2.forward(conv2.forward(x)));
+        x = torch.relu(bn3.forward(conv3.forward(x)));
+        return torch.avg_pool2d(x, 2);
+    }
+
+    @Override
+    public Tensor forward(Tensor pixels) {
+        Tensor x = stem(pixels);
+        for (List<Bottleneck> stage : stages) {
+            for (Bottleneck b : stage) {
+                x = b.forward(x);
+            }
+        }
+        return attnpool.forward(x);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.jclip.model.layers;
+
+import dev.jclip.tensor.Torch;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/** Layer normalization over the last dimension, always computed in float32 (as CLIP's LayerNorm). */
+public final class LayerNorm extends Module {
+    public final Tensor weight;
+    public final Tensor bias;
+    private final long[] shape;
+
+    public LayerNorm(long width) {
+        shape = new long[]{width};
+        weight = Params.parameter(this, "weight", torch.ones(width));
+        bias = Params.parameter(this, "bias", torch.zeros(width));
+    }
+
+    public Tensor forward(Tensor x) {
+        if (Torch.isFloat(x)) {
+            return torch.layer_norm(x, shape, new TensorOptional(weight), new TensorOptional(bias), 1e-5, false);
+        }
+        Tensor y = torch.layer_norm(x.to(torch.ScalarType.Float), shape, new TensorOptional(weight),
+                new TensorOptional(bias), 1e-5, false);
+        return y.to(x.scalar_type());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.jclip.model.layers;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/** y = x Wᵀ + b, with parameters named {@code weight} and {@code bias} as in PyTorch. */
+public final class Linear extends Module {
+    public final Tensor weight;
+    public final Tensor bias;
+
+    public Linear(long in, long out) {
+        this(in, out, true);
+    }
+
+    public Linear(long in, long out, boolean withBias) {
+        double bound = 1.0 / Math.sqrt(in); // PyTorch's default (kaiming-uniform with a=sqrt(5))
+        weight = Params.parameter(this, "weight", torch.uniform_(torch.empty(out, in), -bound, bound));
+        bias = withBias ? Params.parameter(this, "bias", torch.uniform_(torch.empty(out), -bound, bound)) : null;
+    }
+
+    public Tensor forward(Tensor x) {
+        return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+    }
+}

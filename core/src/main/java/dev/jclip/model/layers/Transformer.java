@@ -1,0 +1,40 @@
+package dev.jclip.model.layers;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** A stack of {@link ResidualAttentionBlock}s named {@code resblocks.<i>}. */
+public final class Transformer extends Module {
+    private final List<ResidualAttentionBlock> blocks;
+    private final long width;
+
+    public Transformer(long width, int layers, long heads) {
+        this.width = width;
+        Module resblocks = register_module("resblocks", new Module());
+        List<ResidualAttentionBlock> list = new ArrayList<>(layers);
+        for (int i = 0; i < layers; i++) {
+            list.add(resblocks.register_module(Integer.toString(i), new ResidualAttentionBlock(width, heads)));
+        }
+        blocks = Collections.unmodifiableList(list);
+    }
+
+    public List<ResidualAttentionBlock> blocks() {
+        return blocks;
+    }
+
+    public long width() {
+        return width;
+    }
+
+    /** x: [N, L, D]. */
+    public Tensor forward(Tensor x, boolean causal) {
+        for (ResidualAttentionBlock b : blocks) {
+            x = b.forward(x, causal);
+        }
+        return x;
+    }
+}
