@@ -38,6 +38,10 @@ public final class ClipModel extends Module {
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
+        this(c, true);
+    }
+
+    private ClipModel(ClipConfig c, boolean init) {
         this.config = c;
         int tw = c.transformerWidth();
         // own parameters first: PyTorch lists them before the children's, as in the reference key order
@@ -59,7 +63,9 @@ public final class ClipModel extends Module {
         Module emb = register_module("token_embedding", new Module());
         tokenEmbedding = Params.parameter(emb, "weight", torch.empty(c.vocabSize(), tw));
         lnFinal = register_module("ln_final", new LayerNorm(tw));
-        initialize();
+        if (init) {
+            initialize();
+        }
     }
 
     /** OpenAI's initialize_parameters: scaled normal initializations of the text tower and attention pool. */
@@ -91,6 +97,14 @@ public final class ClipModel extends Module {
             }
             torch.normal_(textProjection, 0, attnStd);
         }
+    }
+
+    /**
+     * A model whose tensors are allocated but not initialized: for inspecting structure and
+     * shapes, or as the target of a checkpoint load (which overwrites every tensor).
+     */
+    public static ClipModel shapeOnly(ClipConfig c) {
+        return new ClipModel(c, false);
     }
 
     public ClipConfig config() {
