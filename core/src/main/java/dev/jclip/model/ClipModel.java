@@ -177,6 +177,27 @@ public final class ClipModel extends Module {
         return out;
     }
 
+    /** Parameters (not buffers) by reference key name; only those requiring grad when trainableOnly. */
+    public Map<String, Tensor> namedParameters(boolean trainableOnly) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        StringTensorDict p = named_parameters(true);
+        for (long i = 0; i < p.size(); i++) {
+            Tensor t = new Tensor(p.get(i).value());
+            if (!trainableOnly || t.requires_grad()) {
+                out.put(p.get(i).key().getString(), t);
+            }
+        }
+        return out;
+    }
+
+    /** Clamps the logit scale to [0, ln 100] in place (after each optimizer step, as the paper). */
+    public void clampLogitScale() {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            logitScale.clamp_(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0.0)),
+                    new org.bytedeco.pytorch.ScalarOptional(new Scalar(Math.log(100))));
+        }
+    }
+
     /** Number of parameters (BatchNorm statistics are buffers and not counted). */
     public long parameterCount() {
         long n = 0;
