@@ -17,6 +17,8 @@ public final class Bottleneck extends Module {
     public final Conv2d downConv;
     public final BatchNorm2d downBn;
     private final int stride;
+    /** Java peers of container modules must stay reachable: libtorch calls back into them. */
+    private final Module downsample;
 
     public Bottleneck(int inplanes, int planes, int stride) {
         this.stride = stride;
@@ -29,11 +31,22 @@ public final class Bottleneck extends Module {
         if (stride > 1 || inplanes != planes * EXPANSION) {
             // the reference names the pooling "-1", which has no parameters
             Module ds = register_module("downsample", new Module());
+            downsample = ds;
             downConv = ds.register_module("0", new Conv2d(inplanes, (long) planes * EXPANSION, 1, 1, 0));
             downBn = ds.register_module("1", new BatchNorm2d((long) planes * EXPANSION));
         } else {
             downConv = null;
             downBn = null;
+            downsample = null;
+        }
+    }
+
+    void freezeBatchNormStatistics(boolean frozen) {
+        bn1.freezeStatistics(frozen);
+        bn2.freezeStatistics(frozen);
+        bn3.freezeStatistics(frozen);
+        if (downBn != null) {
+            downBn.freezeStatistics(frozen);
         }
     }
 

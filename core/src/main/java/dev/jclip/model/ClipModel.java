@@ -35,6 +35,8 @@ public final class ClipModel extends Module {
     public final Transformer transformer;
     public final Tensor tokenEmbedding;
     public final LayerNorm lnFinal;
+    /** Java peers of container modules must stay reachable: libtorch calls back into them. */
+    private final Module tokenEmbeddingModule;
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
@@ -61,6 +63,7 @@ public final class ClipModel extends Module {
         }
         transformer = register_module("transformer", new Transformer(tw, c.transformerLayers(), c.transformerHeads()));
         Module emb = register_module("token_embedding", new Module());
+        tokenEmbeddingModule = emb;
         tokenEmbedding = Params.parameter(emb, "weight", torch.empty(c.vocabSize(), tw));
         lnFinal = register_module("ln_final", new LayerNorm(tw));
         if (init) {

@@ -19,6 +19,8 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
     public final BatchNorm2d bn1, bn2, bn3;
     public final AttentionPool2d attnpool;
     private final List<List<Bottleneck>> stages;
+    /** Java peers of container modules must stay reachable: libtorch calls back into them. */
+    private final List<Module> containers = new ArrayList<>();
 
     public ModifiedResNet(List<Integer> layers, int outDim, int heads, int resolution, int width) {
         int half = width / 2;
@@ -33,6 +35,7 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
         for (int i = 0; i < 4; i++) {
             int planes = width << i;
             Module stage = register_module("layer" + (i + 1), new Module());
+            containers.add(stage);
             List<Bottleneck> blocks = new ArrayList<>();
             for (int b = 0; b < layers.get(i); b++) {
                 int stride = b == 0 && i > 0 ? 2 : 1;
@@ -43,6 +46,21 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
         }
         stages = Collections.unmodifiableList(s);
         attnpool = register_module("attnpool", new AttentionPool2d(resolution / 32, width * 32, heads, outDim));
+    }
+
+    /**
+     * Freezes (or unfreezes) the running statistics of every BatchNorm in the tower, so a
+     * training-mode recomputation does not update them a second time.
+     */
+    public void freezeBatchNormStatistics(boolean frozen) {
+        for (BatchNorm2d bn : new BatchNorm2d[]{bn1, bn2, bn3}) {
+            bn.freezeStatistics(frozen);
+        }
+        for (List<Bottleneck> stage : stages) {
+            for (Bottleneck b : stage) {
+                b.freezeBatchNormStatistics(frozen);
+            }
+        }
     }
 
     /** The bottleneck blocks of the four stages. */

@@ -12,11 +12,13 @@ public final class ResidualAttentionBlock extends Module {
     public final Linear cFc;
     public final Linear cProj;
     public final LayerNorm ln2;
+    /** Java peers of container modules must stay reachable: libtorch calls back into them. */
+    private final Module mlp;
 
     public ResidualAttentionBlock(long width, long heads) {
         attn = register_module("attn", new MultiheadAttention(width, heads));
         ln1 = register_module("ln_1", new LayerNorm(width));
-        Module mlp = register_module("mlp", new Module());
+        mlp = register_module("mlp", new Module());
         cFc = mlp.register_module("c_fc", new Linear(width, 4 * width));
         cProj = mlp.register_module("c_proj", new Linear(4 * width, width));
         ln2 = register_module("ln_2", new LayerNorm(width));

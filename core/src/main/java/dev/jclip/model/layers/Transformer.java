@@ -11,10 +11,12 @@ import java.util.List;
 public final class Transformer extends Module {
     private final List<ResidualAttentionBlock> blocks;
     private final long width;
+    /** Java peers of container modules must stay reachable: libtorch calls back into them. */
+    private final Module resblocks;
 
     public Transformer(long width, int layers, long heads) {
         this.width = width;
-        Module resblocks = register_module("resblocks", new Module());
+        resblocks = register_module("resblocks", new Module());
         List<ResidualAttentionBlock> list = new ArrayList<>(layers);
         for (int i = 0; i < layers; i++) {
             list.add(resblocks.register_module(Integer.toString(i), new ResidualAttentionBlock(width, heads)));

@@ -1,0 +1,124 @@
+package dev.jclip.train;
+
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipModel;
+import dev.jclip.model.StateDicts;
+import dev.jclip.tensor.HostTensor;
+import dev.jclip.tensor.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Accumulation and gradient checkpointing give the gradient of the plain full-batch step. */
+class StepRunnerTest {
+    static final ClipConfig VIT = ClipConfig.vit(32, 32, 3, 64, 8, 77, 500, 64, 1, 2);
+    static final ClipConfig RN = ClipConfig.resnet(32, 64, List.of(1, 1, 1, 1), 16, 77, 300, 64, 1, 1);
+
+    record Result(double loss, Map<String, float[]> grads, Map<String, float[]> buffers) {
+    }
+
+    static Result step(ClipConfig cfg, Map<String, HostTensor> init, StepRunner.Options o, int batch, long seed) throws Exception {
+        ClipModel m = ClipModel.shapeOnly(cfg);
+        StateDicts.load(m, init);
+        m.train(true);
+        torch.manual_seed(seed);
+        Tensor px = torch.randn(batch, 3, cfg.imageResolution(), cfg.imageResolution());
+        Random r = new Random(seed);
+        List<long[]> rows = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            long[] row = new long[77];
+            int len = 2 + r.nextInt(10);
+            for (int j = 0; j < len; j++) {
+                row[j] = 1 + r.nextInt(cfg.vocabSize() - 3);
+            }
+            row[len] = cfg.vocabSize() - 1;
+            rows.add(i % 5 == 4 ? rows.get(i - 1) : row); // some duplicate captions
+        }
+        double loss = new StepRunner(m, o).run(px, rows);
+        Map<String, float[]> g = new LinkedHashMap<>();
+        m.namedParameters(true).forEach((k, v) -> g.put(k, Torch.toFloatArray(v.grad())));
+        Map<String, float[]> b = new LinkedHashMap<>();
+        m.stateDict().forEach((k, v) -> {
+            if (k.contains("running_")) {
+                b.put(k, Torch.toFloatArray(v));
+            }
+        });
+        return new Result(loss, g, b);
+    }
+
+    static double worstRelative(Result a, Result b) {
+        double worst = 0;
+        for (String k : a.grads.keySet()) {
+            float[] x = a.grads.get(k), y = b.grads.get(k);
+            double maxRef = 0, maxDiff = 0;
+            for (int i = 0; i < x.length; i++) {
+                maxRef = Math.max(maxRef, Math.abs(x[i]));
+                maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+            }
+            worst = Math.max(worst, maxDiff / (1e-4 * maxRef + 1e-6));
+        }
+        return worst;
+    }
+
+    static Map<String, HostTensor> init(ClipConfig cfg) {
+        torch.manual_seed(7);
+        return StateDicts.toHost(new ClipModel(cfg));
+    }
+
+    @Test
+    void accumulationEqualsFullBatchOnVit() throws Exception {
+        var init = init(VIT);
+        Result full = step(VIT, init, StepRunner.Options.plain(), 16, 3);
+        Result acc = step(VIT, init, new StepRunner.Options(4, false, Precision.FP32), 16, 3);
+        System.out.printf("ViT accumulation 4x4 vs 16: loss %.7f vs %.7f, worst gradient at %.3f of bound%n",
+                acc.loss, full.loss, worstRelative(full, acc));
+        assertEquals(full.loss, acc.loss, 1e-5 * full.loss);
+        assertTrue(worstRelative(full, acc) <= 1.0);
+    }
+
+    @Test
+    void checkpointingEqualsPlainOnVitAndResNet() throws Exception {
+        for (ClipConfig cfg : List.of(VIT, RN)) {
+            var init = init(cfg);
+            Result plain = step(cfg, init, StepRunner.Options.plain(), 8, 5);
+            Result ckpt = step(cfg, init, new StepRunner.Options(1, true, Precision.FP32), 8, 5);
+            double w = worstRelative(plain, ckpt);
+            System.out.printf("%s checkpointing vs plain: loss %.7f vs %.7f, worst gradient at %.3f of bound%n",
+                    cfg.isVit() ? "ViT" : "ResNet", ckpt.loss, plain.loss, w);
+            assertEquals(plain.loss, ckpt.loss, 1e-6 * plain.loss);
+            assertTrue(w <= 1.0);
+            // running statistics updated exactly once
+            for (String k : plain.buffers.keySet()) {
+                assertTrue(Parity.maxAbs(plain.buffers.get(k), ckpt.buffers.get(k)) <= 1e-6, k);
+            }
+        }
+    }
+
+    @Test
+    void accumulationWithCheckpointingOnVit() throws Exception {
+        var init = init(VIT);
+        Result full = step(VIT, init, StepRunner.Options.plain(), 12, 9);
+        Result both = step(VIT, init, new StepRunner.Options(3, true, Precision.FP32), 12, 9);
+        assertEquals(full.loss, both.loss, 1e-5 * full.loss);
+        assertTrue(worstRelative(full, both) <= 1.0);
+    }
+
+    @Test
+    void bf16AutocastStepIsCloseToFp32() throws Exception {
+        var init = init(VIT);
+        Result f = step(VIT, init, StepRunner.Options.plain(), 8, 11);
+        Result h = step(VIT, init, new StepRunner.Options(1, false, Precision.BF16), 8, 11);
+        System.out.printf("bf16 loss %.5f vs fp32 %.5f%n", h.loss, f.loss);
+        assertEquals(f.loss, h.loss, 0.05 * f.loss);
+        assertTrue(h.grads.values().stream().allMatch(a -> a.length > 0));
+    }
+}
