@@ -180,8 +180,17 @@ public final class Downloader {
             Sidecar.record(target, actual);
         } finally {
             if (!placed) {
-                Files.deleteIfExists(part);
+                deleteLeftover(part);
             }
+        }
+    }
+
+    /** A .part file is never used, only overwritten, so failing to delete one must not hide the real error. */
+    private static void deleteLeftover(Path part) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException ignored) {
+            // the next attempt truncates it
         }
     }
 
