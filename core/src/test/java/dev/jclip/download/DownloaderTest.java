@@ -138,7 +138,8 @@ class DownloaderTest {
                 () -> quiet().download(server.uri("/m.pt"), SHA, target));
         assertFalse(e instanceof ChecksumMismatchException, "caught as a broken transfer: " + e);
         assertTrue(e.getMessage().contains(server.uri("/m.pt").toString()), e.getMessage());
-        assertTrue(e.getMessage().contains(BYTES.length / 2 + " of " + BYTES.length + " bytes"), e.getMessage());
+        // How much was read before the error surfaced varies; the expected total is always known.
+        assertTrue(e.getMessage().contains(" of " + BYTES.length + " bytes"), e.getMessage());
         assertFalse(Files.exists(target));
         assertEquals(List.of(), leftovers());
     }
