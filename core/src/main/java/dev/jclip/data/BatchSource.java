@@ -1,0 +1,22 @@
+package dev.jclip.data;
+
+import java.util.Iterator;
+
+/**
+ * Batches for training, deterministic given the seed and the epoch, so that a resumed run sees
+ * exactly the batches an uninterrupted one would.
+ */
+public interface BatchSource extends AutoCloseable {
+    /** The batches of one epoch after skipping its first {@code skip} batches (without decoding them). */
+    Iterator<Batch> epoch(long epoch, long skip);
+
+    /** Batches per epoch, or -1 when unknown before reading. */
+    long batchesPerEpoch();
+
+    /** Samples skipped so far because they could not be read or decoded. */
+    long skippedSamples();
+
+    @Override
+    default void close() {
+    }
+}
