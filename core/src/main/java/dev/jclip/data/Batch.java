@@ -5,10 +5,12 @@ import dev.jclip.tensor.HostTensor;
 import java.util.List;
 
 /**
- * A batch of training pairs: normalized pixels [B, 3, R, R], one caption per image, and the class
- * index of each image where the source has one (else -1).
+ * A batch of training pairs: normalized pixels [B, 3, R, R], one caption per image, the class
+ * index of each image where the source has one (else -1), and {@code position}: how many samples
+ * of the epoch (skipped ones included) were consumed up to and including this batch, which is
+ * where a resumed run continues.
  */
-public record Batch(HostTensor pixels, List<String> captions, int[] labels) {
+public record Batch(HostTensor pixels, List<String> captions, int[] labels, long position) {
     public Batch {
         captions = List.copyOf(captions);
         if (pixels.shape()[0] != captions.size()) {

@@ -7,8 +7,11 @@ import java.util.Iterator;
  * exactly the batches an uninterrupted one would.
  */
 public interface BatchSource extends AutoCloseable {
-    /** The batches of one epoch after skipping its first {@code skip} batches (without decoding them). */
-    Iterator<Batch> epoch(long epoch, long skip);
+    /**
+     * The batches of one epoch, starting after its first {@code skipSamples} samples (a batch's
+     * {@link Batch#position()}), which are not decoded again.
+     */
+    Iterator<Batch> epoch(long epoch, long skipSamples);
 
     /** Batches per epoch, or -1 when unknown before reading. */
     long batchesPerEpoch();

@@ -31,7 +31,7 @@ public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.safetensors");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where training stands: steps done, the epoch and the batches of it consumed. */
+    /** Where training stands: steps done, the epoch, and the samples of that epoch consumed. */
     public record Position(long step, long epoch, long batchInEpoch) {
     }
 

@@ -114,7 +114,7 @@ public final class Trainer {
                 }
             }
             Batch batch = it.next();
-            inEpoch++;
+            inEpoch = batch.position();
             long step = position.step();
             double lr = schedule.lr(step);
             optimizer.setLr(lr);

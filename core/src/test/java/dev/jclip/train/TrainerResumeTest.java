@@ -30,7 +30,7 @@ class TrainerResumeTest {
         @Override
         public Iterator<Batch> epoch(long epoch, long skip) {
             List<Batch> out = new ArrayList<>();
-            for (int b = (int) skip; b < batchesPerEpoch; b++) {
+            for (int b = (int) (skip / batch); b < batchesPerEpoch; b++) {
                 SplittableRandom r = new SplittableRandom(epoch * 1000 + b);
                 float[] px = new float[batch * 3 * 16 * 16];
                 List<String> caps = new ArrayList<>();
@@ -41,7 +41,7 @@ class TrainerResumeTest {
                     }
                     caps.add(List.of("red", "green", "blue").get(c) + " " + i % 2);
                 }
-                out.add(new Batch(HostTensor.ofFloats(px, batch, 3, 16, 16), caps, new int[batch]));
+                out.add(new Batch(HostTensor.ofFloats(px, batch, 3, 16, 16), caps, new int[batch], (long) (b + 1) * batch));
             }
             return out.iterator();
         }
