@@ -27,10 +27,17 @@ public final class StepRunner {
 
     private final ClipModel model;
     private final Options options;
+    private final FeatureLoss featureLoss;
 
     public StepRunner(ClipModel model, Options options) {
+        this(model, options, FeatureLoss.LOCAL);
+    }
+
+    /** A runner whose loss is computed by {@code featureLoss} (e.g. across the ranks of a process group). */
+    public StepRunner(ClipModel model, Options options, FeatureLoss featureLoss) {
         this.model = model;
         this.options = options;
+        this.featureLoss = featureLoss;
     }
 
     /** Whether any parameter of the image (or text) side is trainable; a locked tower runs without a graph. */
@@ -45,7 +52,7 @@ public final class StepRunner {
 
     /**
      * Accumulates into the parameters' {@code .grad} the gradient of the loss of the batch and
-     * returns the loss (a float).
+     * returns the loss.
      *
      * @param pixels    normalized images [B, 3, R, R]
      * @param tokenRows B rows of token ids
@@ -55,38 +62,26 @@ public final class StepRunner {
         int k = Math.max(1, Math.min(options.microBatches(), b));
         boolean imageTrainable = anyTrainable(true);
         boolean textTrainable = anyTrainable(false);
-        if (k == 1 && !options.checkpointing()) {
-            TextBatch tb = TextBatch.of(tokenRows);
-            Tensor img, txt;
-            try (Precision.Scope s = options.precision().enter()) {
-                Tower it = Towers.image(model, pixels);
-                img = imageTrainable ? it.forward() : it.forwardNoGrad();
-                Tower tt = Towers.text(model, tb.unique());
-                txt = (textTrainable ? tt.forward() : tt.forwardNoGrad());
-            }
-            txt = torch.index_select(txt.to(torch.ScalarType.Float), 0, tb.inverse());
-            Tensor loss = ContrastiveLoss.compute(img.to(torch.ScalarType.Float), txt, model.logitScale);
-            loss.backward();
-            return loss.item_double();
-        }
-        // phase 1: features of every micro-batch without a graph
+        // one micro-batch without checkpointing keeps its graph; otherwise graphs are rebuilt in phase 3
+        boolean live = k == 1 && !options.checkpointing();
+        boolean saveNow = k == 1 && options.checkpointing(); // the saving pass is then the only forward
         int[] bounds = new int[k + 1];
         for (int j = 0; j <= k; j++) {
             bounds[j] = (int) ((long) b * j / k);
         }
         List<Tower> imageTowers = new ArrayList<>(), textTowers = new ArrayList<>();
         List<TextBatch> textBatches = new ArrayList<>();
-        List<Tensor> imageLeaves = new ArrayList<>(), textLeaves = new ArrayList<>();
+        List<Tensor> imageOut = new ArrayList<>(), textOut = new ArrayList<>();
         List<List<Tensor>> imageSaved = new ArrayList<>(), textSaved = new ArrayList<>();
-        boolean saveNow = k == 1; // with one micro-batch the saving pass is the only forward
+        // phase 1: the features of every micro-batch
         try (Precision.Scope s = options.precision().enter()) {
             for (int j = 0; j < k; j++) {
                 Tower it = Towers.image(model, pixels.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
                 TextBatch tb = TextBatch.slice(tokenRows, bounds[j], bounds[j + 1]);
                 Tower tt = Towers.text(model, tb.unique());
                 List<Tensor> is = new ArrayList<>(), ts = new ArrayList<>();
-                imageLeaves.add(leaf(saveNow ? it.forwardSaving(is) : it.forwardNoGrad()));
-                textLeaves.add(leaf(saveNow ? tt.forwardSaving(ts) : tt.forwardNoGrad()));
+                imageOut.add(encode(it, live && imageTrainable, saveNow && imageTrainable, is));
+                textOut.add(encode(tt, live && textTrainable, saveNow && textTrainable, ts));
                 imageTowers.add(it);
                 textTowers.add(tt);
                 textBatches.add(tb);
@@ -94,33 +89,46 @@ public final class StepRunner {
                 textSaved.add(ts);
             }
         }
-        // phase 2: the loss over all cached features, gradients w.r.t. the features
+        // phase 2: the loss over all features, back-propagated to the features (leaves)
+        List<Tensor> imageLeaves = new ArrayList<>(), textLeaves = new ArrayList<>();
         TensorVector imgs = new TensorVector(), txts = new TensorVector();
         for (int j = 0; j < k; j++) {
+            imageLeaves.add(leaf(imageOut.get(j)));
+            textLeaves.add(leaf(textOut.get(j)));
             imgs.push_back(imageLeaves.get(j));
             txts.push_back(torch.index_select(textLeaves.get(j), 0, textBatches.get(j).inverse()));
         }
-        Tensor loss = ContrastiveLoss.compute(torch.cat(imgs, 0), torch.cat(txts, 0), model.logitScale);
-        loss.backward();
-        // phase 3: re-encode each micro-batch with a graph and back-propagate its feature gradient
+        double loss = featureLoss.backward(torch.cat(imgs, 0), torch.cat(txts, 0), model.logitScale);
+        // phase 3: the feature gradients into the towers
         for (int j = 0; j < k; j++) {
-            try (Precision.Scope s = options.precision().enter()) {
-                if (imageTrainable) {
-                    backward(imageTowers.get(j), imageSaved.get(j), imageLeaves.get(j).grad());
-                }
-                if (textTrainable) {
-                    backward(textTowers.get(j), textSaved.get(j), textLeaves.get(j).grad());
-                }
+            if (imageTrainable) {
+                backward(imageTowers.get(j), imageOut.get(j), live, imageSaved.get(j), imageLeaves.get(j).grad());
+            }
+            if (textTrainable) {
+                backward(textTowers.get(j), textOut.get(j), live, textSaved.get(j), textLeaves.get(j).grad());
             }
         }
-        return loss.item_double();
+        return loss;
     }
 
-    private void backward(Tower t, List<Tensor> saved, Tensor grad) {
-        if (!saved.isEmpty()) {
-            t.backwardCheckpointed(saved, grad);
+    private static Tensor encode(Tower t, boolean withGraph, boolean saving, List<Tensor> saved) {
+        if (withGraph) {
+            return t.forward();
+        }
+        return saving ? t.forwardSaving(saved) : t.forwardNoGrad();
+    }
+
+    private void backward(Tower t, Tensor out, boolean live, List<Tensor> saved, Tensor grad) {
+        if (live) {
+            Tower.backward(out, grad);
+        } else if (!saved.isEmpty()) {
+            try (Precision.Scope s = options.precision().enter()) {
+                t.backwardCheckpointed(saved, grad);
+            }
         } else {
-            t.backwardRecomputed(grad, options.checkpointing());
+            try (Precision.Scope s = options.precision().enter()) {
+                t.backwardRecomputed(grad, options.checkpointing());
+            }
         }
     }
 
