@@ -41,7 +41,9 @@ public final class Trainer {
     private final Path outDir;
     private final AdamW optimizer;
     private final LrSchedule schedule;
-    private final StepRunner runner;
+    private StepRunner runner;
+    private dev.jclip.distributed.ProcessGroup group;
+    private dev.jclip.distributed.GradientSync sync;
     private Consumer<Map<String, Object>> metrics = m -> { };
     private Evaluation evaluation;
     private PrintStream progressOut = System.err;
@@ -58,6 +60,22 @@ public final class Trainer {
         this.optimizer = new AdamW(params, ParamGroups.noDecay(params), opts.optimizer());
         this.schedule = LrSchedule.named(opts.schedule(), opts.optimizer().lr(), opts.warmup(), opts.steps(), opts.cooldown());
         this.runner = new StepRunner(model, opts.step());
+    }
+
+    /**
+     * Makes this a data-parallel trainer over {@code group}: the loss spans the global batch (the
+     * data source must yield this rank's share), gradients are averaged across ranks, rank 0's
+     * weights are broadcast at the start, and only rank 0 logs and writes checkpoints.
+     */
+    public Trainer distributed(dev.jclip.distributed.ProcessGroup group, dev.jclip.distributed.DistributedLoss.Mode mode) {
+        this.group = group;
+        this.runner = new StepRunner(model, opts.step(), new dev.jclip.distributed.DistributedLoss(group, mode));
+        this.sync = new dev.jclip.distributed.GradientSync(group, 25L << 20);
+        return this;
+    }
+
+    private boolean isMain() {
+        return group == null || group.rank() == 0;
     }
 
     public Trainer onMetrics(Consumer<Map<String, Object>> sink) {
@@ -98,8 +116,12 @@ public final class Trainer {
      */
     public Checkpoints.Position run(long stopAt) throws IOException {
         model.train(true);
+        if (group != null) {
+            dev.jclip.distributed.GradientSync.broadcastFromRankZero(group, List.copyOf(model.stateDict().values()));
+        }
         long total = opts.steps();
         long until = Math.min(stopAt, total);
+        double commSeconds = 0;
         long epoch = position.epoch(), inEpoch = position.batchInEpoch();
         Iterator<Batch> it = data.epoch(epoch, inEpoch);
         long t0 = System.nanoTime(), samplesSinceStart = 0, startStep = position.step();
@@ -124,6 +146,10 @@ public final class Trainer {
                 optimizer.zeroGrad();
                 Tensor pixels = Torch.toTorch(batch.pixels());
                 loss = runner.run(pixels, tokenizer.apply(batch.captions()));
+                if (sync != null) {
+                    sync.average(optimizer.parameters());
+                    commSeconds = sync.lastSeconds();
+                }
                 if (opts.gradClipNorm() > 0) {
                     TensorVector ps = new TensorVector();
                     optimizer.parameters().forEach(ps::push_back);
@@ -154,25 +180,37 @@ public final class Trainer {
                 if (!Double.isNaN(gradNorm)) {
                     m.put("grad_norm", gradNorm);
                 }
-                metrics.accept(m);
+                if (group != null) {
+                    m.put("world_size", group.worldSize());
+                    m.put("grad_sync_s", commSeconds);
+                }
+                if (isMain()) {
+                    metrics.accept(m);
+                }
             }
             double eta = (total - done) * (elapsed / Math.max(1, done - startStep));
-            progress(done, total, rate, emaLoss, lr, eta);
+            if (isMain()) {
+                progress(done, total, rate, emaLoss, lr, eta);
+            }
             boolean last = done == until;
-            if (evaluation != null && ((opts.evalEvery() > 0 && done % opts.evalEvery() == 0) || last)) {
+            if (isMain() && evaluation != null && ((opts.evalEvery() > 0 && done % opts.evalEvery() == 0) || last)) {
                 model.eval();
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("step", done);
                 e.putAll(evaluation.evaluate(model, done));
                 model.train(true);
-                metrics.accept(e);
-                progressOut.printf("%nstep %d eval: %s%n", done, e);
+                if (isMain()) {
+                    metrics.accept(e);
+                    progressOut.printf("%nstep %d eval: %s%n", done, e);
+                }
             }
-            if ((opts.saveEvery() > 0 && done % opts.saveEvery() == 0) || last) {
+            if (isMain() && ((opts.saveEvery() > 0 && done % opts.saveEvery() == 0) || last)) {
                 Checkpoints.save(outDir, model, optimizer, position, opts.keepLast());
             }
         }
-        progressOut.println();
+        if (isMain()) {
+            progressOut.println();
+        }
         model.eval();
         return position;
     }
