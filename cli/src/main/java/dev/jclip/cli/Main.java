@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 ClassifyCommand.class,
                 DemoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

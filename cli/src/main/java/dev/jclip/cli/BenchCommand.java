@@ -1,0 +1,71 @@
+package dev.jclip.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.bench.Benchmark;
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ModelPresets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code clip bench}: the Java side of the side-by-side benchmark against bench_torch.py. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time encode_image, encode_text, a training step or preprocessing (random weights, fp32); "
+                + "prints one JSON line with the fields of bench_torch.py.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "ViT-B/32", description = "Preset name (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--config", description = "Model configuration as JSON text or a JSON file (instead of a preset).")
+    String config;
+
+    @Option(names = "--task", defaultValue = "image", description = "image, text, train or preprocess.")
+    String task;
+
+    @Option(names = "--batch", defaultValue = "16")
+    int batch;
+
+    @Option(names = "--prompt-len", defaultValue = "12", description = "Tokens per prompt incl. start/end (text, train).")
+    int promptLen;
+
+    @Option(names = "--threads", defaultValue = "2")
+    int threads;
+
+    @Option(names = "--iters", defaultValue = "5")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "2")
+    int warmup;
+
+    @Option(names = "--images", description = "Folder of images (task preprocess).")
+    Path images;
+
+    @Option(names = "--size", defaultValue = "224", description = "Preprocessing size (task preprocess).")
+    int size;
+
+    @Override
+    public Integer call() throws Exception {
+        if (task.equals("preprocess")) {
+            if (images == null) {
+                throw new IllegalArgumentException("--task preprocess needs --images DIR");
+            }
+            System.out.println(PreprocessBench.run(images, size, threads, iters));
+            return 0;
+        }
+        ClipConfig c;
+        String name;
+        if (config != null) {
+            String text = Files.isRegularFile(Path.of(config)) ? Files.readString(Path.of(config)) : config;
+            c = ClipConfig.fromJson(new ObjectMapper().readTree(text));
+            name = "custom";
+        } else {
+            c = ModelPresets.get(model);
+            name = ModelPresets.canonicalName(model).orElse(model);
+        }
+        System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup)));
+        return 0;
+    }
+}
