@@ -2,6 +2,7 @@ package dev.jclip.model;
 
 import dev.jclip.model.layers.BatchNorm2d;
 import dev.jclip.model.layers.Conv2d;
+import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -79,12 +80,14 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
 
     @Override
     public Tensor forward(Tensor pixels) {
-        Tensor x = stem(pixels);
+        Tensor x = Scopes.keep(() -> stem(pixels));
         for (List<Bottleneck> stage : stages) {
             for (Bottleneck b : stage) {
-                x = b.forward(x);
+                Tensor in = x;
+                x = Scopes.keep(() -> b.forward(in));
             }
         }
-        return attnpool.forward(x);
+        Tensor last = x;
+        return Scopes.keep(() -> attnpool.forward(last));
     }
 }

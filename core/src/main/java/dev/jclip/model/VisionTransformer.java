@@ -5,6 +5,7 @@ import dev.jclip.model.layers.Params;
 import dev.jclip.model.layers.Conv2d;
 import dev.jclip.model.layers.LayerNorm;
 import dev.jclip.model.layers.Transformer;
+import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -55,6 +56,7 @@ public final class VisionTransformer extends Module implements ImageEncoder {
 
     @Override
     public Tensor forward(Tensor pixels) {
-        return head(transformer.forward(embed(pixels), false));
+        Tensor x = Scopes.keep(() -> embed(pixels));
+        return head(transformer.forward(x, false));
     }
 }

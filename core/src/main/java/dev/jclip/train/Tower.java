@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -32,9 +33,10 @@ public abstract class Tower {
 
     /** The features with a full autograd graph. */
     public Tensor forward() {
-        Tensor x = stem();
+        Tensor x = Scopes.keep(this::stem);
         for (UnaryOperator<Tensor> b : blocks()) {
-            x = b.apply(x);
+            Tensor in = x;
+            x = Scopes.keep(() -> b.apply(in));
         }
         return head(x);
     }
@@ -42,10 +44,11 @@ public abstract class Tower {
     /** The features without a graph; each block's input (and the last output) are kept in {@code saved}. */
     public Tensor forwardSaving(List<Tensor> saved) {
         try (NoGradGuard ng = new NoGradGuard()) {
-            Tensor x = stem();
+            Tensor x = Scopes.keep(this::stem);
             saved.add(x);
             for (UnaryOperator<Tensor> b : blocks()) {
-                x = b.apply(x);
+                Tensor in = x;
+                x = Scopes.keep(() -> b.apply(in));
                 saved.add(x);
             }
             return head(x);
@@ -67,15 +70,23 @@ public abstract class Tower {
         List<UnaryOperator<Tensor>> blocks = blocks();
         recomputing(true);
         try {
-            Tensor top = leaf(saved.get(blocks.size()));
-            backward(head(top), featureGrad);
-            Tensor g = top.grad();
+            Tensor g = Scopes.keep(() -> {
+                Tensor top = leaf(saved.get(blocks.size()));
+                backward(head(top), featureGrad);
+                return new Tensor(top.grad()); // grad() is a reference into the leaf, which this scope frees
+            });
             for (int i = blocks.size() - 1; i >= 0; i--) {
-                Tensor in = leaf(saved.get(i));
-                backward(blocks.get(i).apply(in), g);
-                g = in.grad();
+                UnaryOperator<Tensor> block = blocks.get(i);
+                Tensor in0 = saved.get(i), upstream = g;
+                // only this block's graph lives at a time: that is the memory saving
+                g = Scopes.keep(() -> {
+                    Tensor in = leaf(in0);
+                    backward(block.apply(in), upstream);
+                    return new Tensor(in.grad());
+                });
             }
-            backward(stem(), g);
+            Tensor upstream = g;
+            Scopes.run(() -> backward(stem(), upstream));
         } finally {
             recomputing(false);
         }

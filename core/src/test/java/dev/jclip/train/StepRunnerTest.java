@@ -45,7 +45,12 @@ class StepRunnerTest {
         }
         double loss = new StepRunner(m, o).run(px, rows);
         Map<String, float[]> g = new LinkedHashMap<>();
-        m.namedParameters(true).forEach((k, v) -> g.put(k, Torch.toFloatArray(v.grad())));
+        m.namedParameters(true).forEach((k, v) -> {
+            if (!v.grad().defined()) {
+                throw new AssertionError("no gradient reached " + k);
+            }
+            g.put(k, Torch.toFloatArray(v.grad()));
+        });
         Map<String, float[]> b = new LinkedHashMap<>();
         m.stateDict().forEach((k, v) -> {
             if (k.contains("running_")) {

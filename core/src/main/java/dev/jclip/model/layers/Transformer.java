@@ -1,5 +1,6 @@
 package dev.jclip.model.layers;
 
+import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 
@@ -35,7 +36,8 @@ public final class Transformer extends Module {
     /** x: [N, L, D]. */
     public Tensor forward(Tensor x, boolean causal) {
         for (ResidualAttentionBlock b : blocks) {
-            x = b.forward(x, causal);
+            Tensor in = x;
+            x = Scopes.keep(() -> b.forward(in, causal));
         }
         return x;
     }
