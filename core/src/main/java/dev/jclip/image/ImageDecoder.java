@@ -50,7 +50,7 @@ public final class ImageDecoder {
             if (!readers.hasNext()) {
                 throw new ImageDecodeException(name, "not a supported image format (PNG, JPEG, GIF, BMP, WebP)");
             }
-            ImageReader reader = readers.next();
+            ImageReader reader = preferred(readers);
             try {
                 reader.setInput(in, true, true);
                 String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
@@ -70,6 +70,28 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name, e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
         }
+    }
+
+    /**
+     * The reader to use: for WebP the libwebp-based one (PIL decodes with libwebp; the pure-Java
+     * decoder upsamples chroma differently, 2 levels off on average), otherwise the first.
+     */
+    private static ImageReader preferred(Iterator<ImageReader> readers) {
+        ImageReader first = readers.next();
+        if (!first.getOriginatingProvider().getFormatNames()[0].toLowerCase(java.util.Locale.ROOT).contains("webp")) {
+            return first;
+        }
+        ImageReader chosen = first;
+        while (readers.hasNext() && !chosen.getClass().getName().startsWith("com.luciad")) {
+            ImageReader r = readers.next();
+            if (r.getClass().getName().startsWith("com.luciad")) {
+                chosen.dispose();
+                chosen = r;
+            } else {
+                r.dispose();
+            }
+        }
+        return chosen;
     }
 
     /** CMYK JPEGs: the raw ink values (PIL undoes Adobe's inversion; the raster holds them inverted). */
