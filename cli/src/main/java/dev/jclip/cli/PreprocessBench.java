@@ -1,13 +1,51 @@
 package dev.jclip.cli;
 
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jclip.bench.Benchmark;
+import dev.jclip.image.ClipPreprocessor;
 
-/** Placeholder until image preprocessing lands. */
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** Decode + preprocess throughput over a folder, like bench_torch.py --task preprocess. */
 final class PreprocessBench {
     private PreprocessBench() {
     }
 
-    static String run(Path images, int size, int threads, int iters) {
-        throw new UnsupportedOperationException("preprocess benchmark not available yet");
+    static String run(Path dir, int size, int threads, int iters) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                    .matches(".*\\.(jpg|jpeg|png|bmp|gif|webp)")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no images in " + dir);
+        }
+        ClipPreprocessor pre = ClipPreprocessor.of(size);
+        pre.preprocessBatch(files.subList(0, Math.min(threads, files.size())), threads); // warm-up
+        double[] times = new double[Math.max(1, iters)];
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            pre.preprocessBatch(files, threads);
+            times[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(times);
+        double med = times[times.length / 2];
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("impl", "jclip");
+        o.put("threads", threads);
+        o.put("task", "preprocess");
+        o.put("size", size);
+        o.put("images", files.size());
+        o.put("median_s_per_batch", Math.round(med * 1e4) / 1e4);
+        o.put("items_per_s", Math.round(files.size() / med * 100) / 100.0);
+        o.put("peak_rss_mb", Benchmark.peakRssMb());
+        return o.toString();
     }
 }

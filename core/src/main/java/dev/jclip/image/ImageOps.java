@@ -45,6 +45,16 @@ final class ImageOps {
         return new DecodedImage(img.name(), img.mode(), ow, oh, out, img.palette());
     }
 
+    /** The region [left, top, cw, ch] (inside the image) in the same mode. */
+    static DecodedImage crop(DecodedImage img, int left, int top, int cw, int chh) {
+        int c = img.channels(), w = img.width();
+        int[] out = new int[cw * chh * c];
+        for (int y = 0; y < chh; y++) {
+            System.arraycopy(img.samples(), ((top + y) * w + left) * c, out, y * cw * c, cw * c);
+        }
+        return new DecodedImage(img.name(), img.mode(), cw, chh, out, img.palette());
+    }
+
     /** Crops [left, top, cw, ch] and converts to RGB, as CHW uint8. */
     static byte[] cropToRgbChw(DecodedImage img, int left, int top, int cw, int chh) {
         int w = img.width(), c = img.channels();
