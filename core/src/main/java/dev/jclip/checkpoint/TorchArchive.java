@@ -251,7 +251,7 @@ public final class TorchArchive implements AutoCloseable {
         } catch (TensorFileException t) {
             throw t;
         } catch (IOException | RuntimeException x) {
-            throw new TensorFileException(where + " cannot be read (" + x.getMessage() + ")", x);
+            throw new TensorFileException(where + " cannot be read (" + x + ")", x);
         }
     }
 
