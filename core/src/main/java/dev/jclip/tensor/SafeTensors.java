@@ -123,13 +123,15 @@ public final class SafeTensors {
             long[] shape = new long[v.get("shape").size()];
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = v.get("shape").get(i);
-                if (!d.canConvertToLong() || d.asLong() < 0) {
+                // isIntegralNumber: a float such as 2.5 would otherwise be truncated to a dimension
+                if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
                     throw new TensorFileException(where + ": bad dimension " + d);
                 }
                 shape[i] = d.asLong();
             }
             JsonNode o0 = v.get("data_offsets").get(0), o1 = v.get("data_offsets").get(1);
-            if (!o0.canConvertToLong() || !o1.canConvertToLong()) {
+            if (!o0.isIntegralNumber() || !o1.isIntegralNumber()
+                    || !o0.canConvertToLong() || !o1.canConvertToLong()) {
                 throw new TensorFileException(where + ": data_offsets are not integers");
             }
             long begin = o0.asLong(), end = o1.asLong();
