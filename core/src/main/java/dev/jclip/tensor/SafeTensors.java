@@ -40,6 +40,26 @@ public final class SafeTensors {
     public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {
     }
 
+    /** Only the string metadata of a file (reads the header, not the data). */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new TensorFileException(file + ": not a safetensors file (only " + size + " bytes)");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0, file);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
+                throw new TensorFileException(file + ": header length " + Long.toUnsignedString(headerLen)
+                        + " is impossible for a file of " + size + " bytes");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, header, 8, file);
+            return metadataOf(header, file);
+        }
+    }
+
     /** Reads every tensor of a file into heap buffers. */
     public static Map<String, HostTensor> read(Path file) throws IOException {
         return readWithMetadata(file).tensors();
