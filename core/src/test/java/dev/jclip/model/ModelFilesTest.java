@@ -38,13 +38,13 @@ class ModelFilesTest {
         sd.remove("visual.ln_post.bias");
         sd.put("visual.extra.weight", HostTensor.ofFloats(new float[]{1}, 1));
         HostTensor proj = sd.get("visual.proj");
-        sd.put("ln_final.weight", HostTensor.ofFloats(new float[129], 129));
+        sd.put("visual.ln_pre.weight", HostTensor.ofFloats(new float[65], 65));
         Path f = dir.resolve("bad.safetensors");
         SafeTensors.write(f, sd);
         StateDictMismatchException e = assertThrows(StateDictMismatchException.class, () -> ModelLoader.load(f));
         assertTrue(e.getMessage().contains("visual.ln_post.bias"), e.getMessage());
         assertTrue(e.getMessage().contains("visual.extra.weight"), e.getMessage());
-        assertTrue(e.getMessage().contains("ln_final.weight"), e.getMessage());
+        assertTrue(e.getMessage().contains("visual.ln_pre.weight [65] vs model [64]"), e.getMessage());
         assertTrue(Files.exists(f) && proj != null);
     }
 }
