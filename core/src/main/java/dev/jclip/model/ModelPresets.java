@@ -25,6 +25,7 @@ public final class ModelPresets {
         released("ViT-L/14", ClipConfig.vit(768, 224, 24, 1024, 14, 77, 49408, 768, 12, 12));
         released("ViT-L/14@336px", ClipConfig.vit(768, 336, 24, 1024, 14, 77, 49408, 768, 12, 12));
         // small models for CPU training (full BPE vocabulary, so any text tokenizes)
+        released("ViT-Tiny/7-28px", ClipConfig.vit(128, 28, 3, 128, 7, 77, 49408, 128, 2, 2));
         released("ViT-Tiny/8-32px", ClipConfig.vit(128, 32, 4, 128, 8, 77, 49408, 128, 2, 3));
         released("ViT-Small/8-64px", ClipConfig.vit(256, 64, 6, 256, 8, 77, 49408, 256, 4, 4));
         released("RN-Tiny-32px", ClipConfig.resnet(128, 32, List.of(1, 1, 1, 1), 32, 77, 49408, 128, 2, 3));
