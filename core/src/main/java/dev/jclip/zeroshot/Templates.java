@@ -18,7 +18,7 @@ import java.util.Locale;
  * any published list loads from a text file with one template per line ('#' starts a comment).
  */
 public record Templates(String name, List<String> templates) {
-    public static final List<String> BUNDLED = List.of("generic", "digits", "clothing", "objects");
+    public static final List<String> BUNDLED = List.of("generic", "digits", "clothing", "objects", "train-photo");
 
     public Templates {
         templates = List.copyOf(templates);
