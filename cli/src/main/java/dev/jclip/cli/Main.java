@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 EmbedCommand.class,
                 ClassifyCommand.class,
+                TrainCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,0 +1,313 @@
+package dev.jclip.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.data.Captioner;
+import dev.jclip.data.ClassNames;
+import dev.jclip.data.DataLoader;
+import dev.jclip.data.DataSources;
+import dev.jclip.data.ImageTransforms;
+import dev.jclip.data.SampleSource;
+import dev.jclip.distributed.DistEnv;
+import dev.jclip.distributed.DistributedLoss;
+import dev.jclip.distributed.ProcessGroup;
+import dev.jclip.download.ModelCache;
+import dev.jclip.eval.LabelledImages;
+import dev.jclip.eval.ZeroShotEval;
+import dev.jclip.model.ClipConfig;
+import dev.jclip.model.ClipModel;
+import dev.jclip.model.ModelFiles;
+import dev.jclip.model.ModelLoader;
+import dev.jclip.model.ModelPresets;
+import dev.jclip.report.MetricsLog;
+import dev.jclip.report.TrainingReport;
+import dev.jclip.tokenizer.ClipTokenizer;
+import dev.jclip.train.AdamW;
+import dev.jclip.train.Checkpoints;
+import dev.jclip.train.Locking;
+import dev.jclip.train.Precision;
+import dev.jclip.train.StepRunner;
+import dev.jclip.train.TrainOptions;
+import dev.jclip.train.Trainer;
+import dev.jclip.zeroshot.Templates;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code clip train}: contrastive training or fine-tuning, on one process or many. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a CLIP model from scratch or fine-tune one, with open_clip's techniques; "
+                + "checkpoints, metrics (JSON lines), periodic zero-shot evaluation and an HTML report.")
+public final class TrainCommand implements Callable<Integer> {
+    // model
+    @Option(names = "--model", description = "Architecture preset (e.g. ViT-B/32, ViT-Tiny/7-28px, RN-Tiny-32px).")
+    String model;
+    @Option(names = "--model-config", description = "Architecture as JSON text or file (reference names).")
+    String modelConfig;
+    @Option(names = "--pretrained", description = "Fine-tune from a checkpoint or released model name.")
+    String pretrained;
+    // data
+    @Option(names = "--train-data", required = true, description = "Training data: idx folder, class folders, shards (brace patterns), CSV/TSV, COCO json.")
+    String trainData;
+    @Option(names = "--dataset-type", defaultValue = "auto", description = "auto, idx, folder, webdataset, csv, tsv, coco.")
+    String datasetType;
+    @Option(names = "--class-names", description = "Class names (bundled: fashion-mnist, mnist, cifar10; or a file) for labelled data.")
+    String classNames;
+    @Option(names = "--caption-templates", defaultValue = "train-photo", description = "Templates turning labels into captions: bundled set or file (default: ${DEFAULT-VALUE}).")
+    String captionTemplates;
+    @Option(names = "--csv-img-key", defaultValue = "filepath")
+    String csvImageKey;
+    @Option(names = "--csv-caption-key", defaultValue = "title")
+    String csvCaptionKey;
+    @Option(names = "--train-num-samples", defaultValue = "-1", description = "Samples per epoch of streamed shards, if known.")
+    long trainNumSamples;
+    @Option(names = "--shuffle-buffer", defaultValue = "2000")
+    int shuffleBuffer;
+    @Option(names = "--workers", defaultValue = "2", description = "Decoding threads.")
+    int workers;
+    // schedule
+    @Option(names = "--batch-size", defaultValue = "256", description = "Global batch size.")
+    int batchSize;
+    @Option(names = "--steps", defaultValue = "0", description = "Optimizer steps (or use --epochs).")
+    long steps;
+    @Option(names = "--epochs", defaultValue = "0")
+    double epochs;
+    @Option(names = "--lr", defaultValue = "5e-4")
+    double lr;
+    @Option(names = "--wd", defaultValue = "0.2")
+    double wd;
+    @Option(names = "--beta1", description = "Default 0.9.")
+    Double beta1;
+    @Option(names = "--beta2", description = "Default 0.98 for ViTs, 0.999 otherwise.")
+    Double beta2;
+    @Option(names = "--eps", description = "Default 1e-6 for ViTs, 1e-8 otherwise.")
+    Double eps;
+    @Option(names = "--warmup", defaultValue = "100")
+    long warmup;
+    @Option(names = "--lr-scheduler", defaultValue = "cosine", description = "cosine, const, const-cooldown.")
+    String scheduler;
+    @Option(names = "--lr-cooldown-steps", defaultValue = "0")
+    long cooldown;
+    @Option(names = "--grad-clip-norm", defaultValue = "0")
+    double gradClip;
+    // memory and precision
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or bf16 (autocast, fp32 master weights).")
+    String precision;
+    @Option(names = "--accum-freq", defaultValue = "1", description = "Micro-batches per step (open_clip-style accumulation).")
+    int accum;
+    @Option(names = "--grad-checkpointing", description = "Recompute blocks in backward.")
+    boolean gradCheckpointing;
+    @Option(names = "--lock-image", description = "Freeze the image tower (LiT).")
+    boolean lockImage;
+    @Option(names = "--lock-image-unlocked-groups", defaultValue = "0")
+    int lockImageUnlocked;
+    @Option(names = "--lock-text", description = "Freeze the text tower.")
+    boolean lockText;
+    @Option(names = "--lock-text-unlocked-layers", defaultValue = "0")
+    int lockTextUnlocked;
+    // run
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+    @Option(names = {"-o", "--output"}, defaultValue = "runs/train", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path output;
+    @Option(names = "--save-every", defaultValue = "500", description = "Checkpoint every N steps.")
+    long saveEvery;
+    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints to keep.")
+    int keep;
+    @Option(names = "--resume", description = "latest or a checkpoint file.")
+    String resume;
+    @Option(names = "--log-every", defaultValue = "10")
+    long logEvery;
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: cores / local processes).")
+    int threads;
+    // evaluation
+    @Option(names = "--zeroshot-data", description = "Labelled data for zero-shot evaluation (idx folder, class folders...).")
+    String zeroshotData;
+    @Option(names = "--zeroshot-type", defaultValue = "auto")
+    String zeroshotType;
+    @Option(names = "--zeroshot-split", defaultValue = "test", description = "idx split of the evaluation data.")
+    String zeroshotSplit;
+    @Option(names = "--zeroshot-templates", defaultValue = "generic", description = "Evaluation templates (use wording disjoint from the captions).")
+    String zeroshotTemplates;
+    @Option(names = "--zeroshot-every", defaultValue = "0", description = "Evaluate every N steps (0: at the end).")
+    long zeroshotEvery;
+    @Option(names = "--zeroshot-limit", defaultValue = "0", description = "Evaluate on at most N images (0: all).")
+    int zeroshotLimit;
+    // distributed
+    @Option(names = "--nproc-per-node", defaultValue = "1", description = "Launch N local worker processes.")
+    int nprocPerNode;
+    @Option(names = "--nnodes", defaultValue = "1")
+    int nnodes;
+    @Option(names = "--node-rank", defaultValue = "0")
+    int nodeRank;
+    @Option(names = "--master-addr", description = "Rendezvous host (default: MASTER_ADDR or 127.0.0.1).")
+    String masterAddr;
+    @Option(names = "--master-port", defaultValue = "0", description = "Rendezvous port (default: MASTER_PORT or 29500).")
+    int masterPort;
+    @Option(names = "--loss-mode", defaultValue = "gather-with-grad", description = "gather-with-grad or local-loss.")
+    String lossMode;
+    @Option(names = "--dist-timeout", defaultValue = "600", description = "Seconds before a dead or hung peer fails the run.")
+    long distTimeout;
+    @Option(names = "--no-report", description = "Skip the HTML report.")
+    boolean noReport;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Accuracy of the last evaluation (for callers such as the demo). */
+    Map<String, Object> lastEval;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nprocPerNode > 1 && System.getenv("JCLIP_WORKER") == null) {
+            String[] original = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
+            return Launcher.launch("train", workerArgs(original), nprocPerNode, nnodes, nodeRank, masterAddr,
+                    masterPort, output);
+        }
+        DistEnv env = DistEnv.fromEnvironment();
+        if (masterAddr != null || masterPort > 0) {
+            env = new DistEnv(env.rank(), env.worldSize(), env.localRank(),
+                    masterAddr != null ? masterAddr : env.masterAddr(), masterPort > 0 ? masterPort : env.masterPort());
+        }
+        int localProcs = Math.max(1, nprocPerNode);
+        torch.set_num_threads(threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / localProcs));
+        torch.manual_seed(seed);
+
+        ClipModel clip = buildModel();
+        ClipConfig cfg = clip.config();
+        if (lockImage) {
+            Locking.lockImage(clip, lockImageUnlocked);
+        }
+        if (lockText) {
+            Locking.lockText(clip, lockTextUnlocked);
+        }
+        if (batchSize % env.worldSize() != 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + " is not divisible by world size " + env.worldSize());
+        }
+        int localBatch = batchSize / env.worldSize();
+
+        DataSources.Spec spec = new DataSources.Spec(trainData, datasetType, "train", classNames, csvImageKey,
+                csvCaptionKey, null, trainNumSamples);
+        SampleSource source = DataSources.source(spec, seed, env.rank(), env.worldSize(), shuffleBuffer);
+        if (!source.classNames().isEmpty()) {
+            source = new Captioner(source, Templates.load(captionTemplates).templates(), source.classNames(), seed);
+        }
+        long totalSteps = steps;
+        if (totalSteps <= 0) {
+            if (epochs <= 0 || source.size() < 0) {
+                throw new IllegalArgumentException("give --steps, or --epochs with data of known size (--train-num-samples for shards)");
+            }
+            totalSteps = (long) Math.ceil(epochs * (source.size() / localBatch));
+        }
+
+        AdamW.Options defaults = AdamW.Options.defaults(cfg.isVit());
+        AdamW.Options opt = new AdamW.Options(lr, wd, beta1 != null ? beta1 : defaults.beta1(),
+                beta2 != null ? beta2 : defaults.beta2(), eps != null ? eps : defaults.eps());
+        TrainOptions o = new TrainOptions(totalSteps, batchSize, opt, warmup, scheduler, cooldown, gradClip,
+                new StepRunner.Options(accum, gradCheckpointing, Precision.parse(precision)), seed, saveEvery, keep,
+                zeroshotEvery, logEvery);
+
+        Files.createDirectories(output);
+        ClipTokenizer tok = ClipTokenizer.get();
+        try (DataLoader loader = new DataLoader(source, ImageTransforms.train(cfg.imageResolution()), localBatch,
+                cfg.imageResolution(), workers, seed);
+             ProcessGroup group = env.distributed() ? ProcessGroup.connect(env, Duration.ofSeconds(distTimeout)) : null) {
+            Trainer trainer = new Trainer(clip, o, loader,
+                    caps -> Arrays.asList(tok.tokenize(caps, cfg.contextLength(), true)), output);
+            if (group != null) {
+                trainer.distributed(group, DistributedLoss.Mode.parse(lossMode));
+            }
+            Path metricsFile = output.resolve("metrics.jsonl");
+            if (resume != null) {
+                Path ck = resume.equals("latest") ? Checkpoints.latest(output).orElse(null) : Path.of(resume);
+                if (ck != null) {
+                    trainer.resume(ck);
+                    if (env.isMain()) {
+                        System.err.println("resuming from " + ck + " at step " + trainer.position().step());
+                    }
+                } else if (env.isMain()) {
+                    System.err.println("no checkpoint in " + output + "; starting from scratch");
+                }
+            }
+            MetricsLog log = env.isMain() ? MetricsLog.open(metricsFile) : null;
+            if (log != null) {
+                log.truncateAfterStep(trainer.position().step());
+                trainer.onMetrics(m -> {
+                    try {
+                        log.append(m);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            if (zeroshotData != null && env.isMain()) {
+                DataSources.Spec es = new DataSources.Spec(zeroshotData, zeroshotType, zeroshotSplit,
+                        classNames, csvImageKey, csvCaptionKey, null, -1);
+                LabelledImages evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
+                Templates evalTemplates = Templates.load(zeroshotTemplates);
+                trainer.withEvaluation((m, step) -> {
+                    lastEval = ZeroShotEval.accuracy(m, evalSet, evalTemplates);
+                    return lastEval;
+                });
+            }
+            long t0 = System.nanoTime();
+            trainer.run();
+            double minutes = (System.nanoTime() - t0) / 60e9;
+            if (log != null) {
+                log.close();
+            }
+            if (env.isMain()) {
+                ModelFiles.save(clip, output.resolve("model.safetensors"));
+                System.out.printf("trained %d steps in %.1f min; model: %s%n", totalSteps, minutes, output.resolve("model.safetensors"));
+                if (!noReport) {
+                    Path html = TrainingReport.write(metricsFile, output, "jclip training: " + output.getFileName());
+                    System.out.println("report: " + html);
+                }
+                if (lastEval != null) {
+                    System.out.printf("zero-shot top-1: %.1f%%  top-5: %.1f%%  (%s templates)%n",
+                            100 * (Double) lastEval.get("zeroshot_top1"), 100 * (Double) lastEval.get("zeroshot_top5"),
+                            zeroshotTemplates);
+                }
+            }
+        }
+        return 0;
+    }
+
+    ClipModel buildModel() throws Exception {
+        if (pretrained != null) {
+            return ModelLoader.load(ModelCache.defaultCache().resolve(pretrained)).model();
+        }
+        if (modelConfig != null) {
+            String text = Files.isRegularFile(Path.of(modelConfig)) ? Files.readString(Path.of(modelConfig)) : modelConfig;
+            return new ClipModel(ClipConfig.fromJson(new ObjectMapper().readTree(text)));
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("give --model PRESET, --model-config JSON or --pretrained CHECKPOINT");
+        }
+        return new ClipModel(ModelPresets.get(model));
+    }
+
+    /** The arguments to pass to worker processes (everything but the launcher options). */
+    List<String> workerArgs(String[] original) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < original.length; i++) {
+            String a = original[i];
+            if (a.startsWith("--nproc-per-node") || a.startsWith("--nnodes") || a.startsWith("--node-rank")) {
+                if (!a.contains("=")) {
+                    i++;
+                }
+                continue;
+            }
+            out.add(a);
+        }
+        return out;
+    }
+}
