@@ -40,6 +40,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2")
     int warmup;
 
+    @Option(names = "--grad-checkpointing", description = "Task train: recompute blocks in backward.")
+    boolean gradCheckpointing;
+
+    @Option(names = "--accum-freq", defaultValue = "1", description = "Task train: micro-batches per step.")
+    int accum;
+
+    @Option(names = "--precision", defaultValue = "fp32", description = "Task train: fp32 or bf16.")
+    String precision;
+
     @Option(names = "--images", description = "Folder of images (task preprocess).")
     Path images;
 
@@ -65,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
             c = ModelPresets.get(model);
             name = ModelPresets.canonicalName(model).orElse(model);
         }
-        System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup)));
+        System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup,
+                new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, dev.jclip.train.Precision.parse(precision)))));
         return 0;
     }
 }

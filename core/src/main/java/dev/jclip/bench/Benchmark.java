@@ -28,9 +28,16 @@ import java.util.Map;
 public final class Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What to measure. */
+    /**
+     * What to measure; {@code runner} sets accumulation, gradient checkpointing and precision of the
+     * training task (the baseline's step is {@link StepRunner.Options#plain()}).
+     */
     public record Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
-                       int iters, int warmup) {
+                       int iters, int warmup, StepRunner.Options runner) {
+        public Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
+                    int iters, int warmup) {
+            this(modelName, config, task, batch, promptLen, threads, iters, warmup, StepRunner.Options.plain());
+        }
     }
 
     private Benchmark() {
@@ -96,7 +103,7 @@ public final class Benchmark {
                 m.train(true);
                 Map<String, Tensor> params = m.namedParameters(true);
                 AdamW opt = new AdamW(params, ParamGroups.noDecay(params), new AdamW.Options(1e-4, 0.2, 0.9, 0.98, 1e-6));
-                StepRunner runner = new StepRunner(m, StepRunner.Options.plain());
+                StepRunner runner = new StepRunner(m, s.runner());
                 step = () -> {
                     opt.zeroGrad();
                     runner.run(px, rows);
@@ -137,6 +144,11 @@ public final class Benchmark {
         o.put("items_per_s", round(s.batch() / med, 2));
         o.put("gflop_per_s", round(flopsPerItem * s.batch() / med / 1e9, 1));
         o.put("peak_rss_mb", peakRssMb());
+        if (s.task().equals("train") && !s.runner().equals(StepRunner.Options.plain())) {
+            o.put("accum_freq", s.runner().microBatches());
+            o.put("grad_checkpointing", s.runner().checkpointing());
+            o.put("precision", s.runner().precision().name().toLowerCase(java.util.Locale.ROOT));
+        }
         return o;
     }
 
