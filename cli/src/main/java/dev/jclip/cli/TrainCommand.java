@@ -168,7 +168,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (nprocPerNode > 1 && System.getenv("JCLIP_WORKER") == null) {
-            String[] original = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
+            // picocli keeps the whole command line, including the subcommand name
+            List<String> all = spec.commandLine().getParseResult().originalArgs();
+            int start = all.indexOf(spec.name()) == 0 ? 1 : 0;
+            String[] original = all.subList(start, all.size()).toArray(new String[0]);
             return Launcher.launch("train", workerArgs(original), nprocPerNode, nnodes, nodeRank, masterAddr,
                     masterPort, output);
         }
