@@ -135,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
     String zeroshotType;
     @Option(names = "--zeroshot-split", defaultValue = "test", description = "idx split of the evaluation data.")
     String zeroshotSplit;
-    @Option(names = "--zeroshot-templates", defaultValue = "generic", description = "Evaluation templates (use wording disjoint from the captions).")
+    @Option(names = "--zeroshot-templates", defaultValue = "objects", description = "Evaluation templates, worded differently from the captions (default: ${DEFAULT-VALUE}).")
     String zeroshotTemplates;
     @Option(names = "--zeroshot-every", defaultValue = "0", description = "Evaluate every N steps (0: at the end).")
     long zeroshotEvery;
@@ -256,6 +256,12 @@ public final class TrainCommand implements Callable<Integer> {
                         classNames, csvImageKey, csvCaptionKey, null, -1);
                 LabelledImages evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
                 Templates evalTemplates = Templates.load(zeroshotTemplates);
+                java.util.Set<String> overlap = new java.util.LinkedHashSet<>(evalTemplates.templates());
+                overlap.retainAll(Templates.load(captionTemplates).templates());
+                if (!overlap.isEmpty() && !source.classNames().isEmpty()) {
+                    System.err.println("warning: evaluation templates repeat training captions " + overlap
+                            + "; the accuracy is not zero-shot (choose disjoint --zeroshot-templates)");
+                }
                 trainer.withEvaluation((m, step) -> {
                     lastEval = ZeroShotEval.accuracy(m, evalSet, evalTemplates);
                     return lastEval;
