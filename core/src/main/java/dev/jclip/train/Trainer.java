@@ -124,7 +124,8 @@ public final class Trainer {
         double commSeconds = 0;
         long epoch = position.epoch(), inEpoch = position.batchInEpoch();
         Iterator<Batch> it = data.epoch(epoch, inEpoch);
-        long t0 = System.nanoTime(), samplesSinceStart = 0, startStep = position.step();
+        long t0 = System.nanoTime(), samplesSinceStart = 0, startStep = position.step(), lastTick = t0;
+        int world = group == null ? 1 : group.worldSize();
         double emaLoss = Double.NaN;
         while (position.step() < until) {
             if (!it.hasNext()) {
@@ -163,7 +164,10 @@ public final class Trainer {
                         + " (lower the learning rate or use fp32)");
             }
             position = new Checkpoints.Position(step + 1, epoch, inEpoch);
-            samplesSinceStart += batch.size();
+            samplesSinceStart += (long) batch.size() * world; // the global batch
+            long now = System.nanoTime();
+            double stepSeconds = (now - lastTick) / 1e9;
+            lastTick = now;
             emaLoss = Double.isNaN(emaLoss) ? loss : 0.9 * emaLoss + 0.1 * loss;
             double elapsed = (System.nanoTime() - t0) / 1e9;
             double rate = samplesSinceStart / Math.max(elapsed, 1e-9);
@@ -176,6 +180,7 @@ public final class Trainer {
                 m.put("lr", lr);
                 m.put("logit_scale", logitScale());
                 m.put("samples_per_s", rate);
+                m.put("step_s", stepSeconds);
                 m.put("skipped", data.skippedSamples());
                 if (!Double.isNaN(gradNorm)) {
                     m.put("grad_norm", gradNorm);

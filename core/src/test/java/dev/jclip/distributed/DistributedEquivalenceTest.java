@@ -123,10 +123,15 @@ class DistributedEquivalenceTest {
 
     static Run train(Map<String, HostTensor> init, int rank, int world, Path out, ProcessGroup pg,
                      DistributedLoss.Mode mode) throws Exception {
+        return train(init, rank, world, out, pg, mode, new StepRunner.Options(1, false, Precision.FP32));
+    }
+
+    static Run train(Map<String, HostTensor> init, int rank, int world, Path out, ProcessGroup pg,
+                     DistributedLoss.Mode mode, StepRunner.Options step) throws Exception {
         ClipModel m = ClipModel.shapeOnly(CFG);
         StateDicts.load(m, init);
         TrainOptions o = new TrainOptions(STEPS, GLOBAL, new AdamW.Options(1e-3, 0.2, 0.9, 0.98, 1e-6), 2, "cosine", 0,
-                0, new StepRunner.Options(1, false, Precision.FP32), 1, 0, 1, 0, 1);
+                0, step, 1, 0, 1, 0, 1);
         List<Double> losses = new ArrayList<>();
         Map<String, Double> maxGrad = new LinkedHashMap<>();
         Trainer t = new Trainer(m, o, new Source(rank, world), DistributedEquivalenceTest::tokenize, out)
@@ -171,6 +176,17 @@ class DistributedEquivalenceTest {
     @ParameterizedTest
     @EnumSource(DistributedLoss.Mode.class)
     void worldSizeTwoMatchesSingleProcess(DistributedLoss.Mode mode, @TempDir Path dir) throws Exception {
+        compareWorldTwo(mode, new StepRunner.Options(1, false, Precision.FP32), dir);
+    }
+
+    /** Each rank splits its half of the batch into 2 micro-batches and recomputes blocks in backward. */
+    @ParameterizedTest
+    @EnumSource(DistributedLoss.Mode.class)
+    void accumulationAndCheckpointingKeepWorkingWhenDistributed(DistributedLoss.Mode mode, @TempDir Path dir) throws Exception {
+        compareWorldTwo(mode, new StepRunner.Options(2, true, Precision.FP32), dir);
+    }
+
+    static void compareWorldTwo(DistributedLoss.Mode mode, StepRunner.Options step, Path dir) throws Exception {
         torch.manual_seed(5);
         Map<String, HostTensor> init = StateDicts.toHost(new ClipModel(CFG));
         Run single = train(init, 0, 1, dir.resolve("single"), null, mode);
@@ -182,7 +198,7 @@ class DistributedEquivalenceTest {
             int rank = r;
             ranks.add(ex.submit(() -> {
                 try (ProcessGroup pg = ProcessGroup.connect(new DistEnv(rank, 2, rank, "127.0.0.1", port), Duration.ofSeconds(60))) {
-                    return train(init, rank, 2, dir.resolve("dist" + rank), pg, mode);
+                    return train(init, rank, 2, dir.resolve("dist" + rank), pg, mode, step);
                 }
             }));
         }
@@ -228,7 +244,7 @@ class DistributedEquivalenceTest {
                 assertTrue(pd <= pb, "parameter " + part + " after " + STEPS + " steps: " + pd + " > " + pb);
             }
         }
-        System.out.printf("%s, world 2 vs 1, %d steps: loss rel %.2e; gradients worst %.3f of bound; parameters worst %.3f of bound (%d tensors exempt)%n",
-                mode, STEPS, worstLoss, worstGrad, worstParam, exempt);
+        System.out.printf("%s%s, world 2 vs 1, %d steps: loss rel %.2e; gradients worst %.3f of bound; parameters worst %.3f of bound (%d tensors exempt)%n",
+                mode, step.microBatches() > 1 ? " (2 micro-batches per rank, checkpointing)" : "", STEPS, worstLoss, worstGrad, worstParam, exempt);
     }
 }
