@@ -35,10 +35,17 @@ public final class LabelledSet {
     private final List<Path> shards;
     private final int limit;
     private final String fingerprint;
+    private final LabelledSet parent;
+    private final int[] positions;
     private final AtomicInteger readFailures = new AtomicInteger();
 
     private LabelledSet(String description, List<String> classNames, IndexedDataset indexed, int[] selection,
                         List<Path> shards, int limit, String fingerprint) {
+        this(description, classNames, indexed, selection, shards, limit, fingerprint, null, null);
+    }
+
+    private LabelledSet(String description, List<String> classNames, IndexedDataset indexed, int[] selection,
+                        List<Path> shards, int limit, String fingerprint, LabelledSet parent, int[] positions) {
         this.description = description;
         this.classNames = List.copyOf(classNames);
         this.indexed = indexed;
@@ -46,6 +53,21 @@ public final class LabelledSet {
         this.shards = shards;
         this.limit = limit;
         this.fingerprint = fingerprint;
+        this.parent = parent;
+        this.positions = positions;
+    }
+
+    /**
+     * The samples at the given positions of this set's iteration order (as in
+     * {@link Features#positions()}), for example a held-out part.
+     *
+     * @param what a few words for the description, e.g. "held-out 30%"
+     */
+    public LabelledSet subset(int[] positions, String what) {
+        int[] sorted = positions.clone();
+        java.util.Arrays.sort(sorted);
+        Fingerprint fp = new Fingerprint().add("parent", fingerprint).add("positions", java.util.Arrays.toString(sorted));
+        return new LabelledSet(description + " (" + what + ")", classNames, null, null, null, 0, fp.hex(), this, sorted);
     }
 
     /**
@@ -130,6 +152,9 @@ public final class LabelledSet {
 
     /** The number of samples it will yield, or -1 when unknown until read (shards). */
     public int expectedSize() {
+        if (positions != null) {
+            return positions.length;
+        }
         return selection != null ? selection.length : limit > 0 ? limit : -1;
     }
 
@@ -140,12 +165,41 @@ public final class LabelledSet {
 
     /** Samples that could not be read (missing files, broken shards) in the iterations so far. */
     public int readFailures() {
-        return readFailures.get();
+        return readFailures.get() + (parent != null ? parent.readFailures() : 0);
     }
 
     /** The samples in order; unreadable and unlabelled ones are left out and counted. */
     public Iterator<Sample> samples() {
+        if (parent != null) {
+            return new SubsetIterator();
+        }
         return selection != null ? new IndexedIterator() : new ShardsIterator();
+    }
+
+    /** The parent's samples at {@link #positions} (the others are read but not decoded). */
+    private final class SubsetIterator implements Iterator<Sample> {
+        private final Iterator<Sample> in = parent.samples();
+        private int position;
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+            while (next < positions.length && position < positions[next] && in.hasNext()) {
+                in.next();
+                position++;
+            }
+            return next < positions.length && in.hasNext();
+        }
+
+        @Override
+        public Sample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            next++;
+            position++;
+            return in.next();
+        }
     }
 
     private final class IndexedIterator implements Iterator<Sample> {

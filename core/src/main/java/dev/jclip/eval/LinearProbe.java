@@ -188,8 +188,9 @@ public final class LinearProbe {
 
     private static void report(Consumer<String> progress, Point p) {
         if (progress != null) {
-            progress.accept(String.format(java.util.Locale.ROOT, "linear probe %s-shot: %.2f%% ± %.2f (%d run%s)",
-                    p.label(), 100 * p.mean(), 100 * p.std(), p.runs().size(), p.runs().size() == 1 ? "" : "s"));
+            String what = p.label().equals("all") ? "all training images" : p.label() + "-shot";
+            progress.accept(String.format(java.util.Locale.ROOT, "linear probe, %s: top-1 %.2f%% ± %.2f (%d run%s)",
+                    what, 100 * p.mean(), 100 * p.std(), p.runs().size(), p.runs().size() == 1 ? "" : "s"));
         }
     }
 }
