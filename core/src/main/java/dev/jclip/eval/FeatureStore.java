@@ -94,7 +94,13 @@ public final class FeatureStore {
             what += " [" + shift.name() + "]";
         }
         String label = what;
-        return cache.getOrCompute(key.hex(), label, () -> extract(set.samples(), set.expectedSize(), shift, label));
+        return cache.getOrCompute(key.hex(), label, () -> {
+            // Unreadable samples are dropped by the set's iterator; count them with the undecodable ones
+            // so the cached features carry the same "skipped" as a fresh run.
+            int before = set.readFailures();
+            Features f = extract(set.samples(), set.expectedSize(), shift, label);
+            return new Features(f.vectors(), f.labels(), f.positions(), f.skipped() + set.readFailures() - before);
+        });
     }
 
     /** Image features of a captioned set (labels are -1; positions say which images decoded). */
