@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 ClassifyCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * CSV or TSV manifests with a header: an image-path column and a caption column chosen by name
- * (open_clip's defaults {@code filepath} and {@code title}), optionally a label column. Relative
+ * (open_clip's defaults {@code filepath} and {@code title}), optionally a label column (integer
+ * class indices) for evaluation sets, where the caption column may then be absent. Relative
  * paths resolve against the manifest's folder.
  */
 public final class CsvDataset implements IndexedDataset {
@@ -24,6 +25,12 @@ public final class CsvDataset implements IndexedDataset {
     private CsvDataset() {
     }
 
+    /**
+     * Reads a manifest.
+     *
+     * @param captionKey the caption column, or null for none (captions are then null)
+     * @param labelKey   the class-index column, or null for none (labels are then -1)
+     */
     public static CsvDataset open(Path manifest, char separator, String imageKey, String captionKey, String labelKey)
             throws IOException {
         CsvDataset d = new CsvDataset();
@@ -39,11 +46,40 @@ public final class CsvDataset implements IndexedDataset {
             }
             for (CSVRecord rec : p) {
                 d.images.add(base.resolve(rec.get(imageKey)));
-                d.captions.add(rec.get(captionKey));
-                d.labels.add(labelKey == null ? -1 : Integer.parseInt(rec.get(labelKey).strip()));
+                d.captions.add(captionKey == null ? null : rec.get(captionKey));
+                d.labels.add(labelKey == null ? -1 : parseLabel(manifest, rec, labelKey));
             }
         }
         return d;
+    }
+
+    private static int parseLabel(Path manifest, CSVRecord rec, String key) throws IOException {
+        String v = rec.get(key).strip();
+        try {
+            int l = Integer.parseInt(v);
+            if (l < 0) {
+                throw new NumberFormatException();
+            }
+            return l;
+        } catch (NumberFormatException e) {
+            throw new IOException(manifest + " line " + rec.getRecordNumber() + ": label '" + v
+                    + "' in column '" + key + "' is not a class index (0, 1, ...)");
+        }
+    }
+
+    /** The image file of row {@code i} (without reading it). */
+    public Path imageFile(int i) {
+        return images.get(i);
+    }
+
+    /** The caption of row {@code i}, or null without a caption column. */
+    public String caption(int i) {
+        return captions.get(i);
+    }
+
+    /** The class index of row {@code i}, or -1 without a label column. */
+    public int label(int i) {
+        return labels.get(i);
     }
 
     @Override

@@ -15,12 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Replaces files whole, so a reader (a browser refreshing a report, a second process) never sees
  * a half-written PNG or HTML file, and a crash leaves either the old or the new version.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
     /** Writes {@code bytes} to a sibling temporary file, forces it to disk and renames it over {@code target}. */
-    static void write(Path target, byte[] bytes) throws IOException {
+    public static void write(Path target, byte[] bytes) throws IOException {
         Path abs = target.toAbsolutePath();
         Path tmp = temporarySibling(abs);
         try {

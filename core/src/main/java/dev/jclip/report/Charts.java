@@ -81,6 +81,17 @@ public final class Charts {
     }
 
     /**
+     * Bars grouped by category, one colour per series (for example the accuracy of two
+     * classifiers on several test sets), in map order, with a legend. The value axis spans 0–1
+     * when every value lies in [0, 1], as in {@link #barChart}.
+     */
+    public static void groupedBarChart(String title, String categoryLabel, String valueLabel,
+                                       Map<String, ? extends Map<String, ? extends Number>> seriesToValues,
+                                       Path png, int width, int height) throws IOException {
+        ChartStyle.savePng(groupedBarChartOf(title, categoryLabel, valueLabel, seriesToValues), png, width, height);
+    }
+
+    /**
      * A confusion-matrix heatmap sized from the number of classes. Rows are true classes, columns
      * predicted ones; cells show counts and are coloured by the share of their row, so rare
      * classes are as visible as common ones.
@@ -196,6 +207,51 @@ public final class Charts {
         plot.setRangeAxisLocation(horizontal ? AxisLocation.BOTTOM_OR_RIGHT : AxisLocation.BOTTOM_OR_LEFT);
         plot.setNoDataMessage("no data");
         return ChartStyle.chart(title, plot, false);
+    }
+
+    static JFreeChart groupedBarChartOf(String title, String categoryLabel, String valueLabel,
+                                        Map<String, ? extends Map<String, ? extends Number>> seriesToValues) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        boolean unitInterval = true;
+        int categories = 0;
+        for (Map.Entry<String, ? extends Map<String, ? extends Number>> s : seriesToValues.entrySet()) {
+            for (Map.Entry<String, ? extends Number> e : s.getValue().entrySet()) {
+                double v = e.getValue() == null ? Double.NaN : e.getValue().doubleValue();
+                unitInterval &= v >= 0 && v <= 1;
+                data.addValue(Double.isFinite(v) ? v : null, s.getKey(), e.getKey());
+            }
+            categories = Math.max(categories, s.getValue().size());
+        }
+        CategoryAxis cat = new CategoryAxis(categoryLabel);
+        cat.setCategoryMargin(0.2);
+        if (categories > 5) {
+            cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        }
+        NumberAxis val = new NumberAxis(valueLabel);
+        if (unitInterval && data.getColumnCount() > 0) {
+            val.setRange(0.0, 1.08);
+            val.setTickUnit(new NumberTickUnit(0.1, Numbers.decimal("0.0")));
+        } else {
+            val.setAutoRangeIncludesZero(true);
+            val.setUpperMargin(0.1);
+        }
+        BarRenderer r = new BarRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(false);
+        r.setItemMargin(0.05);
+        for (int i = 0; i < seriesToValues.size(); i++) {
+            r.setSeriesPaint(i, ChartStyle.color(i));
+        }
+        if (categories * seriesToValues.size() <= MAX_BAR_LABELS) {
+            r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", Numbers.decimal("0.###")));
+            r.setDefaultItemLabelsVisible(true);
+            r.setDefaultItemLabelFont(ChartStyle.TICK_FONT);
+            r.setDefaultItemLabelPaint(ChartStyle.TEXT);
+        }
+        CategoryPlot plot = new CategoryPlot(data, cat, val, r);
+        plot.setNoDataMessage("no data");
+        return ChartStyle.chart(title, plot, seriesToValues.size() > 1);
     }
 
     static JFreeChart kShotChart(String title, String xLabel, String yLabel, Map<String, double[][]> curves,

@@ -57,6 +57,17 @@ class ChartsTest {
     }
 
     @Test
+    void groupedBars() throws Exception {
+        Map<String, Map<String, Double>> s = new LinkedHashMap<>();
+        s.put("zero-shot", new LinkedHashMap<>(Map.of("test", 0.6)));
+        s.get("zero-shot").put("blur", 0.5);
+        s.put("linear probe", new LinkedHashMap<>(Map.of("test", 0.8)));
+        s.get("linear probe").put("blur", Double.NaN);
+        Charts.groupedBarChart("robustness", "test set", "top-1", s, dir.resolve("grouped.png"), 520, 320);
+        decode(dir.resolve("grouped.png"), 520, 320);
+    }
+
+    @Test
     void heatmapDefaultsToAReadableSize() throws Exception {
         String[] labels = {"airplane", "car", "bird"};
         long[][] m = {{50, 3, 0}, {4, 40, 6}, {0, 0, 0}};

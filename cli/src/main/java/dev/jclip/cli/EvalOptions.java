@@ -1,0 +1,82 @@
+package dev.jclip.cli;
+
+import dev.jclip.Clip;
+import dev.jclip.download.ModelCache;
+import dev.jclip.eval.FeatureCache;
+import dev.jclip.eval.FeatureStore;
+import dev.jclip.model.ModelLoader;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options every {@code clip eval} subcommand shares: the model, output, feature cache and compute settings. */
+final class EvalOptions {
+    @Mixin
+    ModelOption model;
+
+    @Option(names = {"-o", "--output"}, description = "Output folder for results.json, report.html and plots "
+            + "(default: runs/eval-<task>).")
+    Path output;
+
+    @Option(names = "--cache-dir", description = "Feature cache folder (default: ~/.cache/jclip/features, or "
+            + "features/ under -Djclip.cache / $JCLIP_CACHE).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Neither read nor write cached features.")
+    boolean noCache;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Images per model batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: all cores).")
+    int threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of splits, k-shot draws and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
+    boolean quiet;
+
+    private String fingerprint;
+
+    /** The output folder given, or {@code runs/eval-<task>}. */
+    Path output(String task) {
+        return output != null ? output : Path.of("runs", "eval-" + task);
+    }
+
+    /** Loads the model and opens its feature store. */
+    FeatureStore open() throws Exception {
+        if (threads > 0) {
+            torch.set_num_threads(threads);
+        }
+        Path checkpoint = ModelCache.defaultCache().resolve(model.model);
+        fingerprint = FeatureStore.modelFingerprint(checkpoint);
+        Clip clip = Clip.of(ModelLoader.load(checkpoint).model());
+        FeatureCache cache = noCache ? FeatureCache.disabled()
+                : FeatureCache.at(cacheDir != null ? cacheDir : FeatureCache.defaultDir());
+        return new FeatureStore(clip, fingerprint, cache, new FeatureStore.Options(batchSize, Math.max(1, workers), !quiet, seed));
+    }
+
+    /** What the run was: written at the top of results.json and the report. */
+    Map<String, Object> about() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.model);
+        m.put("model_fingerprint", fingerprint != null ? fingerprint.substring(0, 16) : null);
+        m.put("seed", seed);
+        return m;
+    }
+
+    /** A line on how many feature sets came from the cache. */
+    static String cacheLine(FeatureStore store) {
+        FeatureCache c = store.cache();
+        return c.dir().map(d -> "features: " + c.hits() + " from cache, " + c.misses() + " computed (" + d + ")")
+                .orElse("features: computed (cache off)");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jclip.cli;
+
+import dev.jclip.eval.FeatureStore;
+import dev.jclip.eval.LabelledSet;
+import dev.jclip.eval.ZeroShotEvaluation;
+import dev.jclip.zeroshot.Templates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code clip eval zeroshot}: top-1, top-5, mean per-class recall, per-class accuracy and a confusion matrix. */
+@Command(name = "zeroshot", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Zero-shot classification of a labelled set from class names and prompt templates.")
+final class EvalZeroShotCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions eval;
+    @Mixin
+    EvalDataOptions dataOptions;
+
+    @Option(names = "--data", required = true, description = "Labelled images: class folders, idx folder, shards, CSV/TSV.")
+    String data;
+    @Option(names = "--split", defaultValue = "test", description = "idx split (default: ${DEFAULT-VALUE}).")
+    String split;
+    @Option(names = "--templates", defaultValue = "generic",
+            description = "Prompt templates: bundled set (${COMPLETION-CANDIDATES}) or a file with one template per line using {}.",
+            completionCandidates = ClassifyCommand.TemplateNames.class)
+    String templates;
+    @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most N images (evenly spaced; 0: all).")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+        Templates t = Templates.load(templates);
+        LabelledSet set = dataOptions.labelled(data, split, limit);
+        FeatureStore store = eval.open();
+        ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t);
+        Map<String, Object> about = eval.about();
+        Path html = ZeroShotEvaluation.write(r, about, eval.output("zeroshot"));
+        System.out.printf("zero-shot on %s: %d images, %d classes, %s templates%n", r.data(), r.metrics().count(),
+                r.classNames().size(), r.templates());
+        System.out.printf("top-1 %.2f%%  top-5 %.2f%%  mean per-class recall %.2f%%%n", 100 * r.metrics().top1(),
+                100 * r.metrics().top5(), 100 * r.metrics().meanPerClassRecall());
+        System.out.println(EvalOptions.cacheLine(store));
+        System.out.println("report: " + html);
+        return 0;
+    }
+}
