@@ -25,6 +25,7 @@ public final class ProcessGroup implements AutoCloseable {
     private final TCPStore store;
     private final ProcessGroupGloo pg;
     private final Duration timeout;
+    private volatile boolean failed;
 
     private ProcessGroup(DistEnv env, TCPStore store, ProcessGroupGloo pg, Duration timeout) {
         this.env = env;
@@ -86,6 +87,18 @@ public final class ProcessGroup implements AutoCloseable {
     }
 
     private void await(Work w, String what) {
+        failed = true; // until the collective completes
+        try {
+            awaitOrThrow(w, what);
+            failed = false;
+        } finally {
+            // Free the Work now, while its process group is alive: left to the garbage collector it
+            // may be destroyed after the group is closed, which aborts the process.
+            w.close();
+        }
+    }
+
+    private void awaitOrThrow(Work w, String what) {
         try {
             if (!w._wait(new Milliseconds(timeout.toMillis()))) {
                 throw new CollectiveTimeoutException(what, env.rank(), timeout);
@@ -144,8 +157,20 @@ public final class ProcessGroup implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /**
+     * Tears the group down. After a healthy run the ranks first meet at a barrier, so that no rank
+     * closes its sockets (or, on rank 0, the store) while a peer's Gloo threads still use them,
+     * which makes Gloo abort the peer process. After a failure the barrier is skipped.
+     */
     @Override
     public void close() {
+        if (!failed) {
+            try {
+                barrier();
+            } catch (RuntimeException peerGone) {
+                // closing anyway
+            }
+        }
         pg.close();
         store.close();
     }
