@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             if (images == null) {
                 throw new IllegalArgumentException("--task preprocess needs --images DIR");
             }
-            System.out.println(PreprocessBench.run(images, size, threads, iters));
+            System.out.println(PreprocessBench.run(images, size, threads, iters, warmup));
             return 0;
         }
         ClipConfig c;
