@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp32", description = "Task train: fp32 or bf16.")
     String precision;
 
+    @Option(names = "--int8", description = "Tasks image/text: dynamic int8 linear layers (fbgemm) instead of fp32.")
+    boolean int8;
+
     @Option(names = "--images", description = "Folder of images (task preprocess).")
     Path images;
 
@@ -75,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
             name = ModelPresets.canonicalName(model).orElse(model);
         }
         System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup,
-                new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, dev.jclip.train.Precision.parse(precision)))));
+                new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, dev.jclip.train.Precision.parse(precision)), int8)));
         return 0;
     }
 }

@@ -33,10 +33,10 @@ public final class Benchmark {
      * training task (the baseline's step is {@link StepRunner.Options#plain()}).
      */
     public record Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
-                       int iters, int warmup, StepRunner.Options runner) {
+                       int iters, int warmup, StepRunner.Options runner, boolean int8) {
         public Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
                     int iters, int warmup) {
-            this(modelName, config, task, batch, promptLen, threads, iters, warmup, StepRunner.Options.plain());
+            this(modelName, config, task, batch, promptLen, threads, iters, warmup, StepRunner.Options.plain(), false);
         }
     }
 
@@ -74,6 +74,12 @@ public final class Benchmark {
         torch.manual_seed(0);
         ClipConfig c = s.config();
         ClipModel m = new ClipModel(c);
+        if (s.int8()) {
+            if (s.task().equals("train")) {
+                throw new IllegalArgumentException("int8 is an inference mode (tasks image and text)");
+            }
+            m.quantizeInt8();
+        }
         int r = c.imageResolution();
         Tensor px = torch.randn(s.batch(), 3, r, r);
         List<long[]> rows = tokens(s.batch(), s.promptLen(), c.vocabSize(), c.contextLength());
@@ -144,6 +150,9 @@ public final class Benchmark {
         o.put("items_per_s", round(s.batch() / med, 2));
         o.put("gflop_per_s", round(flopsPerItem * s.batch() / med / 1e9, 1));
         o.put("peak_rss_mb", peakRssMb());
+        if (s.int8()) {
+            o.put("int8", true);
+        }
         if (s.task().equals("train") && !s.runner().equals(StepRunner.Options.plain())) {
             o.put("accum_freq", s.runner().microBatches());
             o.put("grad_checkpointing", s.runner().checkpointing());

@@ -193,6 +193,24 @@ public final class ClipModel extends Module {
         return out;
     }
 
+    /**
+     * Optional int8 inference: the linear layers of every transformer block (MLP and attention
+     * output projection, three quarters of a block's FLOPs) switch to libtorch's dynamic int8
+     * fbgemm kernels. Features drift from fp32 (measured by {@code clip bench --int8} and the
+     * tests), so this is never on by default; training and parity use fp32.
+     */
+    public void quantizeInt8() {
+        java.util.List<dev.jclip.model.layers.ResidualAttentionBlock> blocks = new java.util.ArrayList<>(transformer.blocks());
+        if (visual instanceof VisionTransformer v) {
+            blocks.addAll(v.transformer.blocks());
+        }
+        for (dev.jclip.model.layers.ResidualAttentionBlock b : blocks) {
+            b.cFc.quantizeInt8();
+            b.cProj.quantizeInt8();
+            b.attn.outProj.quantizeInt8();
+        }
+    }
+
     /** Clamps the logit scale to [0, ln 100] in place (after each optimizer step, as the paper). */
     public void clampLogitScale() {
         try (NoGradGuard ng = new NoGradGuard()) {
