@@ -86,27 +86,22 @@ public final class ProcessGroup implements AutoCloseable {
         return env.worldSize();
     }
 
+    /** Waits for one collective; marks the group failed unless it completes. */
     private void await(Work w, String what) {
-        failed = true; // until the collective completes
-        try {
-            awaitOrThrow(w, what);
-            failed = false;
-        } finally {
-            // Free the Work now, while its process group is alive: left to the garbage collector it
-            // may be destroyed after the group is closed, which aborts the process.
-            w.close();
-        }
-    }
-
-    private void awaitOrThrow(Work w, String what) {
+        failed = true;
         try {
             if (!w._wait(new Milliseconds(timeout.toMillis()))) {
                 throw new CollectiveTimeoutException(what, env.rank(), timeout);
             }
+            failed = false;
         } catch (CollectiveTimeoutException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new CollectiveTimeoutException(what, env.rank(), timeout, firstLine(e.getMessage()));
+        } finally {
+            // Free the Work now, while its process group is alive: left to the garbage collector it
+            // may be destroyed after the group is closed, which aborts the process.
+            w.close();
         }
     }
 

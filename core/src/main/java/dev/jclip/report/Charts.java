@@ -176,19 +176,8 @@ public final class Charts {
         if (!horizontal && values.size() > 5) {
             cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         }
-        NumberAxis val = new NumberAxis(valueLabel);
-        if (unitInterval && !values.isEmpty()) {
-            // A little headroom above 1 so the value label of a perfect class is not clipped.
-            val.setRange(0.0, 1.08);
-            val.setTickUnit(new NumberTickUnit(0.1, Numbers.decimal("0.0")));
-        } else {
-            val.setAutoRangeIncludesZero(true);
-            val.setUpperMargin(0.1);
-        }
-        BarRenderer r = new BarRenderer();
-        r.setBarPainter(new StandardBarPainter());
-        r.setShadowVisible(false);
-        r.setDrawBarOutline(false);
+        NumberAxis val = valueAxis(valueLabel, unitInterval && !values.isEmpty());
+        BarRenderer r = flatBars();
         r.setSeriesPaint(0, ChartStyle.color(0));
         r.setMaximumBarWidth(0.08);
         if (values.size() <= MAX_BAR_LABELS) {
@@ -209,6 +198,29 @@ public final class Charts {
         return ChartStyle.chart(title, plot, false);
     }
 
+    /** A value axis: a fixed 0–1 range with headroom when every value is a fraction, else from zero. */
+    private static NumberAxis valueAxis(String label, boolean unitInterval) {
+        NumberAxis val = new NumberAxis(label);
+        if (unitInterval) {
+            // A little headroom above 1 so the value label of a perfect class is not clipped.
+            val.setRange(0.0, 1.08);
+            val.setTickUnit(new NumberTickUnit(0.1, Numbers.decimal("0.0")));
+        } else {
+            val.setAutoRangeIncludesZero(true);
+            val.setUpperMargin(0.1);
+        }
+        return val;
+    }
+
+    /** Flat bars without shadow or outline. */
+    private static BarRenderer flatBars() {
+        BarRenderer r = new BarRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(false);
+        return r;
+    }
+
     static JFreeChart groupedBarChartOf(String title, String categoryLabel, String valueLabel,
                                         Map<String, ? extends Map<String, ? extends Number>> seriesToValues) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
@@ -227,18 +239,8 @@ public final class Charts {
         if (categories > 5) {
             cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         }
-        NumberAxis val = new NumberAxis(valueLabel);
-        if (unitInterval && data.getColumnCount() > 0) {
-            val.setRange(0.0, 1.08);
-            val.setTickUnit(new NumberTickUnit(0.1, Numbers.decimal("0.0")));
-        } else {
-            val.setAutoRangeIncludesZero(true);
-            val.setUpperMargin(0.1);
-        }
-        BarRenderer r = new BarRenderer();
-        r.setBarPainter(new StandardBarPainter());
-        r.setShadowVisible(false);
-        r.setDrawBarOutline(false);
+        NumberAxis val = valueAxis(valueLabel, unitInterval && data.getColumnCount() > 0);
+        BarRenderer r = flatBars();
         r.setItemMargin(0.05);
         for (int i = 0; i < seriesToValues.size(); i++) {
             r.setSeriesPaint(i, ChartStyle.color(i));
