@@ -6,6 +6,7 @@ import dev.jclip.image.ImageDecoder;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelLoader;
+import dev.jclip.model.Precision;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.Torch;
 import dev.jclip.tokenizer.ClipTokenizer;
@@ -48,8 +49,23 @@ public final class Clip {
 
     /** A released model name (downloaded into the cache on first use) or a checkpoint path. */
     public static Clip load(String nameOrPath) throws IOException {
+        return load(nameOrPath, Precision.FP32);
+    }
+
+    /**
+     * A released model name or a checkpoint path, run in the given precision ({@link Precision#AUTO}
+     * picks bf16 on CPUs with native bf16 matrix instructions, fp32 elsewhere).
+     */
+    public static Clip load(String nameOrPath, Precision precision) throws IOException {
         Path p = ModelCache.defaultCache().resolve(nameOrPath);
-        return new Clip(ModelLoader.load(p).model());
+        ClipModel m = ModelLoader.load(p).model();
+        m.setPrecision(precision);
+        return new Clip(m);
+    }
+
+    /** The precision this model's inference runs in (never AUTO: resolved at load). */
+    public Precision precision() {
+        return model.precision();
     }
 
     public static Clip of(ClipModel model) {

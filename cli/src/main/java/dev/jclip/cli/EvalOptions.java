@@ -57,8 +57,10 @@ final class EvalOptions {
             torch.set_num_threads(threads);
         }
         Path checkpoint = ModelCache.defaultCache().resolve(model.model);
-        fingerprint = FeatureStore.modelFingerprint(checkpoint);
-        Clip clip = Clip.of(ModelLoader.load(checkpoint).model());
+        Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision));
+        // features differ by precision, so the cache keys on both
+        fingerprint = FeatureStore.modelFingerprint(checkpoint)
+                + (clip.precision() == dev.jclip.model.Precision.FP32 ? "" : "-" + clip.precision().label());
         FeatureCache cache = noCache ? FeatureCache.disabled()
                 : FeatureCache.at(cacheDir != null ? cacheDir : FeatureCache.defaultDir());
         return new FeatureStore(clip, fingerprint, cache, new FeatureStore.Options(batchSize, Math.max(1, workers), !quiet, seed));
@@ -69,6 +71,7 @@ final class EvalOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.model);
         m.put("model_fingerprint", fingerprint != null ? fingerprint.substring(0, 16) : null);
+        m.put("precision", model.precision.resolve().label());
         m.put("seed", seed);
         return m;
     }

@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.Clip;
+import dev.jclip.model.Precision;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -12,7 +13,19 @@ final class ModelOption {
                     + "checkpoint: OpenAI .pt, torch.save .pt/.bin, open_clip/jclip .safetensors, Hugging Face folder.")
     String model;
 
+    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
+            description = "fp32 (reference), bf16 (CPU matrix engine), int8 (quantized linear layers) or auto "
+                    + "(bf16 where the CPU has AMX/AVX512-BF16, else fp32). Default: ${DEFAULT-VALUE}.")
+    Precision precision;
+
     Clip load() throws IOException {
-        return Clip.load(model);
+        return Clip.load(model, precision);
+    }
+
+    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            return Precision.parse(value);
+        }
     }
 }

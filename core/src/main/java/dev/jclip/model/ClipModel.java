@@ -37,6 +37,7 @@ public final class ClipModel extends Module {
     public final LayerNorm lnFinal;
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
+    private Precision precision = Precision.FP32;
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
@@ -120,7 +121,38 @@ public final class ClipModel extends Module {
 
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
+        if (precision == Precision.BF16) {
+            try (InferencePrecision.Scope s = InferencePrecision.bf16()) {
+                return imageEncoder.forward(pixels).to(torch.ScalarType.Float);
+            }
+        }
         return imageEncoder.forward(pixels);
+    }
+
+    /** The precision inference runs in (see {@link #setPrecision}); FP32 unless changed. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Switches inference to {@code p} (AUTO is resolved against this CPU). FP32 is the reference
+     * path; INT8 quantizes the transformer's linear layers once, here; BF16 runs the encoders'
+     * matrix products in bfloat16 and returns float32 features. Training always uses the float32
+     * weights: call this only on a model used for inference.
+     */
+    public ClipModel setPrecision(Precision p) {
+        Precision r = p.resolve();
+        if (r == precision) {
+            return this;
+        }
+        if (precision == Precision.INT8) {
+            dequantizeInt8();
+        }
+        if (r == Precision.INT8) {
+            quantizeInt8();
+        }
+        precision = r;
+        return this;
     }
 
     /**
@@ -129,6 +161,15 @@ public final class ClipModel extends Module {
      * computed: the causal mask makes later positions irrelevant to the result.
      */
     public Tensor encodeText(Tensor tokens) {
+        if (precision == Precision.BF16) {
+            try (InferencePrecision.Scope s = InferencePrecision.bf16()) {
+                return encodeTextRaw(tokens).to(torch.ScalarType.Float);
+            }
+        }
+        return encodeTextRaw(tokens);
+    }
+
+    private Tensor encodeTextRaw(Tensor tokens) {
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
@@ -200,15 +241,29 @@ public final class ClipModel extends Module {
      * tests), so this is never on by default; training and parity use fp32.
      */
     public void quantizeInt8() {
-        java.util.List<dev.jclip.model.layers.ResidualAttentionBlock> blocks = new java.util.ArrayList<>(transformer.blocks());
-        if (visual instanceof VisionTransformer v) {
-            blocks.addAll(v.transformer.blocks());
-        }
-        for (dev.jclip.model.layers.ResidualAttentionBlock b : blocks) {
+        for (ResidualAttentionBlock b : allBlocks()) {
             b.cFc.quantizeInt8();
             b.cProj.quantizeInt8();
             b.attn.outProj.quantizeInt8();
         }
+        precision = Precision.INT8;
+    }
+
+    private void dequantizeInt8() {
+        for (ResidualAttentionBlock b : allBlocks()) {
+            b.cFc.dequantize();
+            b.cProj.dequantize();
+            b.attn.outProj.dequantize();
+        }
+        precision = Precision.FP32;
+    }
+
+    private java.util.List<ResidualAttentionBlock> allBlocks() {
+        java.util.List<ResidualAttentionBlock> blocks = new java.util.ArrayList<>(transformer.blocks());
+        if (visual instanceof VisionTransformer v) {
+            blocks.addAll(v.transformer.blocks());
+        }
+        return blocks;
     }
 
     /** Clamps the logit scale to [0, ln 100] in place (after each optimizer step, as the paper). */
