@@ -22,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Model configuration as JSON text or a JSON file (instead of a preset).")
     String config;
 
-    @Option(names = "--task", defaultValue = "image", description = "image, text, train or preprocess.")
+    @Option(names = "--task", defaultValue = "image", description = "image, text, train, preprocess or gemm (the machine's fp32/bf16/int8 matmul ceiling).")
     String task;
 
     @Option(names = "--batch", defaultValue = "16")
@@ -60,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (task.equals("gemm")) {
+            System.out.println(dev.jclip.bench.GemmBench.run(threads, Math.max(iters, 5)));
+            return 0;
+        }
         if (task.equals("preprocess")) {
             if (images == null) {
                 throw new IllegalArgumentException("--task preprocess needs --images DIR");

@@ -42,8 +42,27 @@ public final class AttentionPool2d extends Module {
         Tensor q = qProj.forward(x.narrow(1, 0, 1)).view(n, 1, heads, hd).transpose(1, 2);
         Tensor k = kProj.forward(x).view(n, l, heads, hd).transpose(1, 2);
         Tensor v = vProj.forward(x).view(n, l, heads, hd).transpose(1, 2);
+        if (Precisions.isBf16(x)) {
+            // one query token: the attention itself is cheap, so it and the output projection run in
+            // float32 and the image features come out exactly as the fp32 path would compute them
+            q = q.to(torch.ScalarType.Float);
+            k = k.to(torch.ScalarType.Float);
+            v = v.to(torch.ScalarType.Float);
+        }
         Tensor o = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false,
                 new DoubleOptional(), false);
         return cProj.forward(o.transpose(1, 2).reshape(n, dim));
+    }
+
+    /** bf16 copies of the k/q/v projections, int8 of all four, or none (FP32). */
+    void prepare(Precision p) {
+        for (Linear l : new Linear[]{kProj, qProj, vProj, cProj}) {
+            l.kernels().release();
+            if (p == Precision.BF16 && l != cProj) {
+                l.kernels().prepareBf16();
+            } else if (p == Precision.INT8) {
+                l.kernels().prepareInt8();
+            }
+        }
     }
 }

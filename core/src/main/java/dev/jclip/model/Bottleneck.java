@@ -41,6 +41,11 @@ public final class Bottleneck extends Module {
         }
     }
 
+    /** Every convolution of the block, the downsample branch's included. */
+    java.util.List<Conv2d> convolutions() {
+        return downConv == null ? java.util.List.of(conv1, conv2, conv3) : java.util.List.of(conv1, conv2, conv3, downConv);
+    }
+
     void freezeBatchNormStatistics(boolean frozen) {
         bn1.freezeStatistics(frozen);
         bn2.freezeStatistics(frozen);

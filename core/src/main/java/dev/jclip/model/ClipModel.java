@@ -122,9 +122,7 @@ public final class ClipModel extends Module {
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
         if (precision == Precision.BF16) {
-            try (InferencePrecision.Scope s = InferencePrecision.bf16()) {
-                return imageEncoder.forward(pixels).to(torch.ScalarType.Float);
-            }
+            return imageEncoder.forward(pixels.to(torch.ScalarType.BFloat16)).to(torch.ScalarType.Float);
         }
         return imageEncoder.forward(pixels);
     }
@@ -145,11 +143,13 @@ public final class ClipModel extends Module {
         if (r == precision) {
             return this;
         }
-        if (precision == Precision.INT8) {
-            dequantizeInt8();
+        for (ResidualAttentionBlock b : transformer.blocks()) {
+            Precisions.prepare(b, r);
         }
-        if (r == Precision.INT8) {
-            quantizeInt8();
+        if (visual instanceof VisionTransformer v) {
+            v.prepare(r);
+        } else if (visual instanceof ModifiedResNet res) {
+            res.prepare(r);
         }
         precision = r;
         return this;
@@ -161,19 +161,17 @@ public final class ClipModel extends Module {
      * computed: the causal mask makes later positions irrelevant to the result.
      */
     public Tensor encodeText(Tensor tokens) {
-        if (precision == Precision.BF16) {
-            try (InferencePrecision.Scope s = InferencePrecision.bf16()) {
-                return encodeTextRaw(tokens).to(torch.ScalarType.Float);
-            }
-        }
-        return encodeTextRaw(tokens);
-    }
-
-    private Tensor encodeTextRaw(Tensor tokens) {
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
-        Tensor x = textTower(embedTokens(t));
+        Tensor x = embedTokens(t);
+        if (precision == Precision.BF16) {
+            // the blocks run in bf16; ln_final, pooling and the projection in float32
+            x = transformer.forward(x.to(torch.ScalarType.BFloat16), true).to(torch.ScalarType.Float);
+            x = lnFinal.forward(x);
+        } else {
+            x = textTower(x);
+        }
         return pool(x, eot).matmul(textProjection);
     }
 
@@ -235,35 +233,13 @@ public final class ClipModel extends Module {
     }
 
     /**
-     * Optional int8 inference: the linear layers of every transformer block (MLP and attention
-     * output projection, three quarters of a block's FLOPs) switch to libtorch's dynamic int8
-     * fbgemm kernels. Features drift from fp32 (measured by {@code clip bench --int8} and the
-     * tests), so this is never on by default; training and parity use fp32.
+     * Optional int8 inference: every linear layer of the transformer blocks (q/k/v, attention
+     * output, MLP) and the ResNet's attention pool switch to libtorch's dynamic int8 fbgemm
+     * kernels. Features drift from fp32 (measured by the tests), so this is never on by default.
+     * Same as {@code setPrecision(Precision.INT8)}.
      */
     public void quantizeInt8() {
-        for (ResidualAttentionBlock b : allBlocks()) {
-            b.cFc.quantizeInt8();
-            b.cProj.quantizeInt8();
-            b.attn.outProj.quantizeInt8();
-        }
-        precision = Precision.INT8;
-    }
-
-    private void dequantizeInt8() {
-        for (ResidualAttentionBlock b : allBlocks()) {
-            b.cFc.dequantize();
-            b.cProj.dequantize();
-            b.attn.outProj.dequantize();
-        }
-        precision = Precision.FP32;
-    }
-
-    private java.util.List<ResidualAttentionBlock> allBlocks() {
-        java.util.List<ResidualAttentionBlock> blocks = new java.util.ArrayList<>(transformer.blocks());
-        if (visual instanceof VisionTransformer v) {
-            blocks.addAll(v.transformer.blocks());
-        }
-        return blocks;
+        setPrecision(Precision.INT8);
     }
 
     /** Clamps the logit scale to [0, ln 100] in place (after each optimizer step, as the paper). */

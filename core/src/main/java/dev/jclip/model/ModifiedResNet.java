@@ -64,6 +64,24 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
         }
     }
 
+    /** Makes (or drops, for FP32) the bf16 or int8 copies of every convolution and projection. */
+    void prepare(Precision p) {
+        List<Conv2d> convs = new ArrayList<>(List.of(conv1, conv2, conv3));
+        for (List<Bottleneck> stage : stages) {
+            for (Bottleneck b : stage) {
+                convs.addAll(b.convolutions());
+            }
+        }
+        for (Conv2d c : convs) {
+            if (p == Precision.BF16) {
+                c.prepareBf16();
+            } else {
+                c.release();
+            }
+        }
+        attnpool.prepare(p);
+    }
+
     /** The bottleneck blocks of the four stages. */
     public List<List<Bottleneck>> stages() {
         return stages;
@@ -71,7 +89,9 @@ public final class ModifiedResNet extends Module implements ImageEncoder {
 
     /** The stem: three conv-BN-ReLU then 2×2 average pooling. */
     public Tensor stem(Tensor x) {
-        x = x.to(conv1.weight.scalar_type());
+        if (!Precisions.isBf16(x)) {
+            x = x.to(conv1.weight.scalar_type());
+        }
         x = torch.relu(bn1.forward(conv1.forward(x)));
         x = torch.relu(bn2.forward(conv2.forward(x)));
         x = torch.relu(bn3.forward(conv3.forward(x)));

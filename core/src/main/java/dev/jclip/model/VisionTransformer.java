@@ -41,7 +41,7 @@ public final class VisionTransformer extends Module implements ImageEncoder {
 
     /** Patch embedding, class token and position: the transformer's input [N, 1 + grid², width]. */
     public Tensor embed(Tensor pixels) {
-        Tensor x = conv1.forward(pixels.to(conv1.weight.scalar_type()));
+        Tensor x = conv1.forward(Precisions.isBf16(pixels) ? pixels : pixels.to(conv1.weight.scalar_type()));
         long n = x.size(0);
         x = x.flatten(2, -1).transpose(1, 2);
         Tensor cls = classEmbedding.to(x.scalar_type()).view(1, 1, width).expand(n, 1, width);
@@ -49,9 +49,25 @@ public final class VisionTransformer extends Module implements ImageEncoder {
         return lnPre.forward(x);
     }
 
-    /** ln_post on the class token, then the projection. */
+    /** ln_post on the class token, then the projection (both in float32 when the tower ran in bf16). */
     public Tensor head(Tensor x) {
-        return lnPost.forward(x.select(1, 0)).matmul(proj);
+        Tensor cls = x.select(1, 0);
+        if (Precisions.isBf16(cls)) {
+            cls = cls.to(torch.ScalarType.Float);
+        }
+        return lnPost.forward(cls).matmul(proj);
+    }
+
+    /** Makes (or drops, for FP32) the bf16 copies of every matrix the tower multiplies by. */
+    void prepare(Precision p) {
+        if (p == Precision.BF16) {
+            conv1.prepareBf16();
+        } else {
+            conv1.release();
+        }
+        for (var b : transformer.blocks()) {
+            Precisions.prepare(b, p);
+        }
     }
 
     @Override

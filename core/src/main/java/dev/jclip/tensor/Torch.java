@@ -53,6 +53,14 @@ public final class Torch {
         return t.scalar_type().value == torch.ScalarType.Float.value;
     }
 
+    /**
+     * Whether {@code t} holds bfloat16. Compare dtypes by value: the enum JavaCPP returns from
+     * {@code scalar_type()} is not always the same instance as the constant.
+     */
+    public static boolean isBf16(Tensor t) {
+        return t.scalar_type().value == torch.ScalarType.BFloat16.value;
+    }
+
     /** A new native tensor holding a copy of the host tensor, same dtype. */
     public static Tensor toTorch(HostTensor h) {
         Tensor t = torch.empty(h.shape(), new TensorOptions(scalarType(h.dtype())), null);

@@ -26,11 +26,30 @@ public final class Conv2d extends Module {
      */
     static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("jclip.channelsLast"));
 
+    /** The bf16 inference copy, channels-last when that layout is on; null in fp32. */
+    private Tensor bf16Weight;
+
+    /** Makes the bf16 inference copy once (call outside any PointerScope). */
+    public void prepareBf16() {
+        try (var ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            Tensor w = weight.detach().to(torch.ScalarType.BFloat16);
+            bf16Weight = CHANNELS_LAST ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w.contiguous();
+        }
+    }
+
+    /** Drops the inference copy. */
+    public void release() {
+        bf16Weight = null;
+    }
+
     public Tensor forward(Tensor x) {
         Tensor w = weight;
+        if (dev.jclip.tensor.Torch.isBf16(x)) {
+            w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
+        }
         if (CHANNELS_LAST) {
             x = x.contiguous(torch.MemoryFormat.ChannelsLast);
-            w = weight.contiguous(torch.MemoryFormat.ChannelsLast);
+            w = w.contiguous(torch.MemoryFormat.ChannelsLast);
         }
         return torch.conv2d(x, w, new TensorOptional(), new long[]{stride, stride},
                 new long[]{padding, padding}, new long[]{1, 1}, 1);

@@ -1,0 +1,82 @@
+package dev.jclip.model.layers;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One weight matrix (and optional bias) with the kernels it can run on. The float32 parameters
+ * are the reference and are never modified; {@link #prepareBf16()} and {@link #prepareInt8()}
+ * make inference copies once, so no call pays for a conversion. Which kernel runs follows the
+ * activations: bfloat16 input takes the bf16 copy, float32 input the int8 kernel when one is
+ * prepared and the float32 weight otherwise.
+ */
+public final class LinearWeights {
+    private final Tensor weight;
+    private final Tensor bias;
+    private Tensor bf16Weight;
+    private Tensor bf16Bias;
+    private Int8 int8;
+
+    /** fbgemm's packed int8 weight with its per-tensor quantization. */
+    private record Int8(Tensor q, Tensor packed, Tensor colOffsets, double scale, long zeroPoint, Tensor bias) {
+    }
+
+    public LinearWeights(Tensor weight, Tensor bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /**
+     * Makes the bf16 copies. Call outside any PointerScope: they live as long as the layer.
+     */
+    public void prepareBf16() {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            bf16Weight = weight.detach().to(torch.ScalarType.BFloat16).contiguous();
+            bf16Bias = bias == null ? null : bias.detach().to(torch.ScalarType.BFloat16);
+        }
+    }
+
+    /**
+     * Switches float32 inputs to dynamic int8 (libtorch's fbgemm kernels: int8 weights with a
+     * per-tensor scale, activations quantized on the fly per call). Call outside any PointerScope.
+     */
+    public void prepareInt8() {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            var t = torch.fbgemm_linear_quantize_weight(weight.detach().contiguous());
+            // get0()/get1() point into the native tuple, which the garbage collector may free:
+            // take owning references to the tensors before it goes.
+            Tensor q = new Tensor(t.get0());
+            Tensor offsets = new Tensor(t.get1());
+            Tensor b = bias != null ? bias.detach().contiguous() : torch.zeros(weight.size(0));
+            int8 = new Int8(q, torch.fbgemm_pack_quantized_matrix(q), offsets, t.get2(), t.get3(), b);
+        }
+    }
+
+    /** Drops every inference copy: back to the float32 reference. */
+    public void release() {
+        bf16Weight = null;
+        bf16Bias = null;
+        int8 = null;
+    }
+
+    public boolean isInt8() {
+        return int8 != null;
+    }
+
+    /** y = x Wᵀ + b on the kernel that matches {@code x}'s dtype (see the class comment). */
+    public Tensor apply(Tensor x) {
+        if (dev.jclip.tensor.Torch.isBf16(x)) {
+            Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
+            Tensor b = bias == null ? null : bf16Bias != null ? bf16Bias : bias.to(torch.ScalarType.BFloat16);
+            return b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b));
+        }
+        if (int8 != null) {
+            return torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
+                    new Scalar(int8.scale), new Scalar(int8.zeroPoint), int8.bias);
+        }
+        return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+    }
+}

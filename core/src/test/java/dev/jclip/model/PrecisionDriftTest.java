@@ -1,0 +1,87 @@
+package dev.jclip.model;
+
+import dev.jclip.Clip;
+import dev.jclip.tensor.HostTensor;
+import dev.jclip.tensor.SafeTensors;
+import dev.jclip.testing.Shared;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The faster precisions state their drift from fp32 on every fixture model: per-row cosine of the
+ * image and text features against the fp32 path (bf16 ≥ 0.999, int8 ≥ 0.99), and fp32 is exactly
+ * the reference path again after switching back.
+ */
+class PrecisionDriftTest {
+
+    record Drift(double image, double text) {
+    }
+
+    static Drift drift(String model, Precision p) throws Exception {
+        Map<String, HostTensor> io = SafeTensors.read(Shared.fixtures("models/" + model + "/io.safetensors"));
+        Clip ref = Clip.of(ModelLoader.load(Shared.fixtures("models/" + model + "/openai_state_dict.pt")).model());
+        Clip low = Clip.of(ModelLoader.load(Shared.fixtures("models/" + model + "/openai_state_dict.pt")).model().setPrecision(p));
+        assertEquals(p, low.precision());
+        float[][] ri = ref.encodePixels(io.get("pixels")), li = low.encodePixels(io.get("pixels"));
+        float[][] rt = ref.encodeTokens(io.get("tokens")), lt = low.encodeTokens(io.get("tokens"));
+        // the faster path must really run: identical features would mean it silently fell back to fp32
+        assertFalse(java.util.Arrays.deepEquals(ri, li), p + " image features equal fp32's: the path did not run");
+        assertFalse(java.util.Arrays.deepEquals(rt, lt), p + " text features equal fp32's: the path did not run");
+        double ci = Int8InferenceTest.minCosine(ri, li);
+        double ct = Int8InferenceTest.minCosine(rt, lt);
+        System.out.printf("%s %s vs fp32 (fixture): image cosine >= %.6f, text cosine >= %.6f%n", p.label(), model, ci, ct);
+        return new Drift(ci, ct);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vit-s", "vit-t", "rn-s"})
+    void bf16StaysWithinTolerance(String model) throws Exception {
+        Drift d = drift(model, Precision.BF16);
+        assertTrue(d.image() >= 0.999 && d.text() >= 0.999, "bf16 drifted on " + model + ": " + d);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vit-s", "vit-t", "rn-s"})
+    void int8StaysWithinTolerance(String model) throws Exception {
+        Drift d = drift(model, Precision.INT8);
+        assertTrue(d.image() >= 0.99 && d.text() >= 0.99, "int8 drifted on " + model + ": " + d);
+    }
+
+    @Test
+    void backToFp32IsTheReferencePathAgain() throws Exception {
+        Map<String, HostTensor> io = SafeTensors.read(Shared.fixtures("models/vit-s/io.safetensors"));
+        Clip clip = Clip.of(ModelLoader.load(Shared.fixtures("models/vit-s/openai_state_dict.pt")).model());
+        float[][] before = clip.encodePixels(io.get("pixels"));
+        float[][] beforeText = clip.encodeTokens(io.get("tokens"));
+        clip.model().setPrecision(Precision.BF16);
+        clip.model().setPrecision(Precision.INT8);
+        clip.model().setPrecision(Precision.FP32);
+        float[][] after = clip.encodePixels(io.get("pixels"));
+        float[][] afterText = clip.encodeTokens(io.get("tokens"));
+        for (int i = 0; i < before.length; i++) {
+            assertArrayEquals(before[i], after[i], 0f);
+        }
+        for (int i = 0; i < beforeText.length; i++) {
+            assertArrayEquals(beforeText[i], afterText[i], 0f);
+        }
+    }
+
+    @Test
+    void autoNeverPicksAnEmulatedPrecision() {
+        Precision auto = Precision.AUTO.resolve();
+        Precision.CpuFeatures cpu = Precision.CpuFeatures.get();
+        assertEquals(cpu.hasNativeBf16() ? Precision.BF16 : Precision.FP32, auto, cpu.describe());
+        assertEquals(Precision.FP32, new Precision.CpuFeatures(java.util.Set.of("avx2", "fma")).hasNativeBf16()
+                ? Precision.BF16 : Precision.FP32);
+        assertTrue(new Precision.CpuFeatures(java.util.Set.of("amx_bf16", "amx_tile", "amx_int8")).hasNativeBf16());
+        assertEquals(Precision.BF16, Precision.parse("bfloat16"));
+    }
+}
