@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code clip bench}: the Java side of the side-by-side benchmark against bench_torch.py. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time encode_image, encode_text, a training step or preprocessing (random weights, fp32); "
+        description = "Time encode_image, encode_text, a training step or preprocessing (random weights), or the matmul ceiling; "
                 + "prints one JSON line with the fields of bench_torch.py.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "ViT-B/32", description = "Preset name (default: ${DEFAULT-VALUE}).")
@@ -46,10 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--accum-freq", defaultValue = "1", description = "Task train: micro-batches per step.")
     int accum;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "Task train: fp32 or bf16.")
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32, bf16, int8 or auto for tasks image/text; fp32 or bf16 (autocast, fp32 master weights) for train.")
     String precision;
 
-    @Option(names = "--int8", description = "Tasks image/text: dynamic int8 linear layers (fbgemm) instead of fp32.")
+    @Option(names = "--int8", description = "Same as --precision int8 (tasks image/text).")
     boolean int8;
 
     @Option(names = "--images", description = "Folder of images (task preprocess).")
@@ -81,8 +82,14 @@ final class BenchCommand implements Callable<Integer> {
             c = ModelPresets.get(model);
             name = ModelPresets.canonicalName(model).orElse(model);
         }
+        boolean training = task.equals("train");
+        dev.jclip.model.Precision inference = training ? dev.jclip.model.Precision.FP32
+                : int8 ? dev.jclip.model.Precision.INT8 : dev.jclip.model.Precision.parse(precision);
+        dev.jclip.train.Precision trainPrecision = training ? dev.jclip.train.Precision.parse(
+                precision.equals("auto") ? dev.jclip.model.Precision.AUTO.resolve().label() : precision)
+                : dev.jclip.train.Precision.FP32;
         System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup,
-                new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, dev.jclip.train.Precision.parse(precision)), int8)));
+                new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, trainPrecision), inference)));
         return 0;
     }
 }

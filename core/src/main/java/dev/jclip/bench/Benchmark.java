@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
+import dev.jclip.model.Precision;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.ParamGroups;
 import dev.jclip.train.StepRunner;
@@ -30,13 +31,14 @@ public final class Benchmark {
 
     /**
      * What to measure; {@code runner} sets accumulation, gradient checkpointing and precision of the
-     * training task (the baseline's step is {@link StepRunner.Options#plain()}).
+     * training task (the baseline's step is {@link StepRunner.Options#plain()}); {@code inference} is
+     * the precision of the image and text tasks.
      */
     public record Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
-                       int iters, int warmup, StepRunner.Options runner, boolean int8) {
+                       int iters, int warmup, StepRunner.Options runner, Precision inference) {
         public Spec(String modelName, ClipConfig config, String task, int batch, int promptLen, int threads,
                     int iters, int warmup) {
-            this(modelName, config, task, batch, promptLen, threads, iters, warmup, StepRunner.Options.plain(), false);
+            this(modelName, config, task, batch, promptLen, threads, iters, warmup, StepRunner.Options.plain(), Precision.FP32);
         }
     }
 
@@ -74,11 +76,12 @@ public final class Benchmark {
         torch.manual_seed(0);
         ClipConfig c = s.config();
         ClipModel m = new ClipModel(c);
-        if (s.int8()) {
+        Precision inference = s.inference().resolve();
+        if (inference != Precision.FP32) {
             if (s.task().equals("train")) {
-                throw new IllegalArgumentException("int8 is an inference mode (tasks image and text)");
+                throw new IllegalArgumentException("the training task takes its precision from the runner options");
             }
-            m.quantizeInt8();
+            m.setPrecision(inference);
         }
         int r = c.imageResolution();
         Tensor px = torch.randn(s.batch(), 3, r, r);
@@ -150,9 +153,10 @@ public final class Benchmark {
         o.put("items_per_s", round(s.batch() / med, 2));
         o.put("gflop_per_s", round(flopsPerItem * s.batch() / med / 1e9, 1));
         o.put("peak_rss_mb", peakRssMb());
-        if (s.int8()) {
-            o.put("int8", true);
+        if (!s.task().equals("train")) {
+            o.put("precision", inference.label());
         }
+        o.put("cpu", Precision.CpuFeatures.get().describe());
         if (s.task().equals("train") && !s.runner().equals(StepRunner.Options.plain())) {
             o.put("accum_freq", s.runner().microBatches());
             o.put("grad_checkpointing", s.runner().checkpointing());

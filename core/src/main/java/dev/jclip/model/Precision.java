@@ -45,12 +45,37 @@ public enum Precision {
     public record CpuFeatures(Set<String> flags) {
         private static volatile CpuFeatures cached;
 
+        /**
+         * This CPU's flags, capped by {@code ONEDNN_MAX_CPU_ISA} when set: oneDNN then runs no
+         * instructions above that level, so a bf16 path would be emulated and {@code auto} must not
+         * pick it.
+         */
         public static CpuFeatures get() {
             CpuFeatures c = cached;
             if (c == null) {
-                c = cached = read(Path.of("/proc/cpuinfo"));
+                c = cached = read(Path.of("/proc/cpuinfo")).cappedBy(System.getenv("ONEDNN_MAX_CPU_ISA"));
             }
             return c;
+        }
+
+        /** These flags without the matrix-engine ones that oneDNN's ISA cap {@code isa} rules out. */
+        public CpuFeatures cappedBy(String isa) {
+            if (isa == null || isa.isBlank()) {
+                return this;
+            }
+            String cap = isa.trim().toUpperCase(Locale.ROOT);
+            if (cap.equals("ALL") || cap.contains("AMX")) {
+                return this;
+            }
+            java.util.Set<String> kept = new java.util.HashSet<>(flags);
+            kept.removeIf(f -> f.startsWith("amx_"));
+            if (!cap.contains("BF16")) {
+                kept.remove("avx512_bf16");
+            }
+            if (!cap.startsWith("AVX512")) {
+                kept.removeIf(f -> f.startsWith("avx512"));
+            }
+            return new CpuFeatures(Set.copyOf(kept));
         }
 
         static CpuFeatures read(Path cpuinfo) {
