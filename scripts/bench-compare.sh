@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: jclip (./clip bench) against the PyTorch eager baseline
-# (../shared/reference/bench_torch.py) on the same machine, alternating the two sides case by case,
-# fp32, random weights. Prints every JSON line, then a table of items/s and the jclip/PyTorch ratio.
+# Side-by-side benchmark on one machine, alternating every side case by case (random weights):
+#   jclip fp32, jclip in each --precisions entry (default bf16,int8 where the case allows),
+#   PyTorch eager fp32 and PyTorch + torch.autocast bf16 (../shared/reference/bench_torch.py),
+#   ONNX Runtime Java fp32 (../shared/reference/bench_ort.sh; image and text cases).
+# Then `clip bench --task gemm` gives the machine's matmul ceiling, and the table prints items/s,
+# every ratio of jclip's best against each baseline, GFLOP/s as a fraction of the ceiling, peak RSS.
 #
-#   scripts/bench-compare.sh [--threads 2] [--rounds 2] [--cases image-vit,image-rn50,text,train,preprocess]
+#   scripts/bench-compare.sh [--threads 2] [--rounds 2] [--precisions bf16,int8]
+#                            [--cases image-vit,image-rn50,text,train,preprocess] [--no-ort]
 #
-# Needs Debian's python3-torch and libopenblas0-pthread for the baseline (installed when run as root).
+# Needs Debian's python3-torch and libopenblas0-pthread for the baselines (installed when run as root).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ref="${JCLIP_REFERENCE:-$root/../shared/reference}"
-threads=2 rounds=2 cases="image-vit,image-rn50,text,train,preprocess"
+threads=2 rounds=2 cases="image-vit,image-rn50,text,train,preprocess" precisions="bf16,int8" ort=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
+    --precisions) precisions="$2"; shift 2 ;;
+    --no-ort) ort=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -39,35 +45,76 @@ args_for() {
     *) echo "unknown case $1" >&2; exit 2 ;;
   esac
 }
+# the precisions each case can run in: training has no int8, preprocessing no precision at all
+precisions_for() {
+  case "$1" in
+    preprocess) echo "" ;;
+    train) tr , '\n' <<<"$precisions" | grep -x bf16 || true ;;
+    *) tr , ' ' <<<"$precisions" ;;
+  esac
+}
 "$root/clip" --version >/dev/null  # builds once, outside the measurements
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
+side() {  # side NAME COMMAND...: runs one measurement and records its last JSON line under NAME
+  local name="$1"; shift
+  local line
+  if line=$("$@" 2>/dev/null | tail -1) && [[ "$line" == \{* ]]; then
+    echo "$c $name $line" | tee -a "$out"
+  else
+    echo "# $c $name failed" >&2
+  fi
+}
 IFS=, read -ra list <<<"$cases"
 for ((r = 1; r <= rounds; r++)); do
   for c in "${list[@]}"; do
     read -ra a <<<"$(args_for "$c")"
     echo "# round $r, $c" >&2
-    line=$(OMP_NUM_THREADS=$threads "$py" "$ref/bench_torch.py" "${a[@]}" --threads "$threads" | tail -1)
-    echo "$c $line" | tee -a "$out"
-    line=$("$root/clip" bench "${a[@]}" --threads "$threads" | tail -1)
-    echo "$c $line" | tee -a "$out"
+    side torch-fp32 env OMP_NUM_THREADS="$threads" "$py" "$ref/bench_torch.py" "${a[@]}" --threads "$threads"
+    side jclip-fp32 "$root/clip" bench "${a[@]}" --threads "$threads"
+    if [[ $c != preprocess ]]; then
+      side torch-bf16 env OMP_NUM_THREADS="$threads" "$py" "$ref/bench_torch.py" "${a[@]}" --threads "$threads" --precision bf16
+    fi
+    for p in $(precisions_for "$c"); do
+      side "jclip-$p" "$root/clip" bench "${a[@]}" --threads "$threads" --precision "$p"
+    done
+    if [[ $ort == 1 && ( $c == image-* || $c == text ) ]]; then
+      side ort-fp32 "$ref/bench_ort.sh" "${a[@]}" --threads "$threads"
+    fi
   done
 done
-"$py" - "$out" <<'PY'
+echo "# gemm ceiling" >&2
+gemm=$("$root/clip" bench --task gemm --threads "$threads" 2>/dev/null | tail -1)
+echo "gemm $gemm"
+"$py" - "$out" "$gemm" <<'PY'
 import json, sys, statistics
 rows = {}
 for l in open(sys.argv[1]):
-    case, js = l.split(" ", 1)
-    d = json.loads(js)
-    side = "jclip" if d["impl"] == "jclip" else "torch"
-    rows.setdefault(case, {}).setdefault(side, []).append(d)
-print()
-print(f"{'case':<12} {'torch items/s':>14} {'jclip items/s':>14} {'ratio':>7} {'jclip GFLOP/s':>14} {'torch RSS MB':>13} {'jclip RSS MB':>13}")
-for case, s in rows.items():
-    t = statistics.median(d["items_per_s"] for d in s["torch"])
-    j = statistics.median(d["items_per_s"] for d in s["jclip"])
-    g = statistics.median(d.get("gflop_per_s", float("nan")) for d in s["jclip"])
-    rt = max(d.get("peak_rss_mb", 0) for d in s["torch"])
-    rj = max(d.get("peak_rss_mb", 0) for d in s["jclip"])
-    print(f"{case:<12} {t:>14.2f} {j:>14.2f} {j / t:>6.2f}x {g:>14.1f} {rt:>13.1f} {rj:>13.1f}")
+    case, side, js = l.split(" ", 2)
+    rows.setdefault(case, {}).setdefault(side, []).append(json.loads(js))
+ceil = json.loads(sys.argv[2])["ceiling"] if sys.argv[2].startswith("{") else {}
+cpu = json.loads(sys.argv[2]).get("cpu", "?") if sys.argv[2].startswith("{") else "?"
+peak = {"fp32": ceil.get("fp32_gflop_per_s"), "bf16": ceil.get("bf16_gflop_per_s"), "int8": ceil.get("int8_gop_per_s")}
+med = lambda ds, k: statistics.median(d.get(k, float("nan")) for d in ds)
+print(f"\nCPU matrix instructions: {cpu}; gemm ceiling GFLOP/s fp32 {peak['fp32']}, bf16 {peak['bf16']}, int8 {peak['int8']} (GOP/s)")
+print(f"{'case':<11} {'side':<11} {'items/s':>9} {'GFLOP/s':>8} {'of ceil':>8} {'RSS MB':>8}")
+for case, sides in rows.items():
+    for side, ds in sides.items():
+        g = med(ds, "gflop_per_s")
+        prec = side.split("-")[1]
+        frac = f"{g / peak[prec]:.0%}" if side.startswith("jclip") and peak.get(prec) and g == g else ""
+        print(f"{case:<11} {side:<11} {med(ds, 'items_per_s'):>9.2f} {g if g == g else 0:>8.1f} {frac:>8} "
+              f"{max(d.get('peak_rss_mb', 0) for d in ds):>8.1f}")
+print("\nratios (jclip side / baseline, medians):")
+for case, sides in rows.items():
+    j = {s: med(ds, "items_per_s") for s, ds in sides.items() if s.startswith("jclip")}
+    b = {s: med(ds, "items_per_s") for s, ds in sides.items() if not s.startswith("jclip")}
+    if not j or not b:
+        continue
+    best = max(j, key=j.get)
+    parts = [f"{s} {j['jclip-fp32'] / v:.2f}x" for s, v in b.items() if "jclip-fp32" in j]
+    print(f"  {case:<11} jclip-fp32 vs " + ", ".join(parts))
+    if best != "jclip-fp32":
+        parts = [f"{s} {j[best] / v:.2f}x" for s, v in b.items()]
+        print(f"  {case:<11} {best} vs " + ", ".join(parts))
 PY

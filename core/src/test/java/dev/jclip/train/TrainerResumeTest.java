@@ -71,16 +71,17 @@ class TrainerResumeTest {
         return rows;
     }
 
-    static TrainOptions options(long steps) {
+    static TrainOptions options(long steps, Precision precision) {
         return new TrainOptions(steps, 8, AdamW.Options.defaults(true), 2, "cosine", 0, 1.0,
-                StepRunner.Options.plain(), 1, 3, 2, 0, 1);
+                new StepRunner.Options(1, false, precision), 1, 3, 2, 0, 1);
     }
 
-    static List<Double> losses(Map<String, HostTensor> init, Path out, long stopAt, boolean resume) throws Exception {
+    static List<Double> losses(Map<String, HostTensor> init, Path out, long stopAt, boolean resume, Precision precision)
+            throws Exception {
         ClipModel m = ClipModel.shapeOnly(CFG);
         StateDicts.load(m, init);
         List<Double> losses = new ArrayList<>();
-        Trainer t = new Trainer(m, options(10), new SyntheticSource(), TrainerResumeTest::tokenize, out)
+        Trainer t = new Trainer(m, options(10, precision), new SyntheticSource(), TrainerResumeTest::tokenize, out)
                 .onMetrics(x -> {
                     if (x.containsKey("loss")) {
                         losses.add((Double) x.get("loss"));
@@ -93,18 +94,19 @@ class TrainerResumeTest {
         return losses;
     }
 
-    @Test
-    void resumedRunMatchesUninterrupted(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+    void resumedRunMatchesUninterrupted(Precision precision, @TempDir Path dir) throws Exception {
         torch.manual_seed(3);
         Map<String, HostTensor> init = StateDicts.toHost(new ClipModel(CFG));
-        List<Double> full = losses(init, dir.resolve("full"), 10, false);
+        List<Double> full = losses(init, dir.resolve("full"), 10, false, precision);
         // the interrupted run stops after step 6 (its last checkpoint), then a new process resumes
-        List<Double> first = losses(init, dir.resolve("split"), 6, false);
+        List<Double> first = losses(init, dir.resolve("split"), 6, false, precision);
         assertEquals(2, Checkpoints.list(dir.resolve("split")).size(), "keeps only the newest checkpoints");
-        List<Double> second = losses(init, dir.resolve("split"), 10, true);
+        List<Double> second = losses(init, dir.resolve("split"), 10, true, precision);
         List<Double> joined = new ArrayList<>(first);
         joined.addAll(second);
-        System.out.println("uninterrupted " + full + "\nresumed       " + joined);
+        System.out.println(precision + " uninterrupted " + full + "\nresumed       " + joined);
         assertEquals(full.size(), joined.size());
         for (int i = 0; i < full.size(); i++) {
             assertEquals(full.get(i), joined.get(i), 1e-6 * Math.abs(full.get(i)), "loss at step " + (i + 1));
