@@ -99,7 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--grad-clip-norm", defaultValue = "0")
     double gradClip;
     // memory and precision
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or bf16 (autocast, fp32 master weights).")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 (autocast, fp32 master weights and optimizer state) or auto (bf16 where the CPU "
+            + "has AMX/AVX512-BF16, else fp32). Default: ${DEFAULT-VALUE}.")
     String precision;
     @Option(names = "--accum-freq", defaultValue = "1", description = "Micro-batches per step (open_clip-style accumulation).")
     int accum;

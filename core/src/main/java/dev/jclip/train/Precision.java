@@ -12,11 +12,16 @@ import java.util.Locale;
 public enum Precision {
     FP32, BF16;
 
+    /**
+     * Parses fp32 or bf16; {@code auto} is bf16 where the CPU runs bf16 matrix products natively
+     * (see {@link dev.jclip.model.Precision#resolve()}) and fp32 elsewhere.
+     */
     public static Precision parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "fp32", "float32" -> FP32;
             case "bf16", "bfloat16", "amp_bf16", "amp-bf16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown precision '" + s + "' (fp32, bf16)");
+            case "auto" -> dev.jclip.model.Precision.AUTO.resolve() == dev.jclip.model.Precision.BF16 ? BF16 : FP32;
+            default -> throw new IllegalArgumentException("unknown training precision '" + s + "' (fp32, bf16, auto)");
         };
     }
 
