@@ -126,7 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
     String resume;
     @Option(names = "--log-every", defaultValue = "10")
     long logEvery;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: cores / local processes).")
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads per process (0: cores / local processes, at least 1; "
+            + "with --nproc-per-node each local rank gets its share).")
     int threads;
     // evaluation
     @Option(names = "--zeroshot-data", description = "Labelled data for zero-shot evaluation (idx folder, class folders...).")
@@ -173,15 +174,22 @@ public final class TrainCommand implements Callable<Integer> {
             int start = all.indexOf(spec.name()) == 0 ? 1 : 0;
             String[] original = all.subList(start, all.size()).toArray(new String[0]);
             return Launcher.launch("train", workerArgs(original), nprocPerNode, nnodes, nodeRank, masterAddr,
-                    masterPort, output);
+                    masterPort, output, Launcher.threadsPerRank(threads, nprocPerNode, Runtime.getRuntime().availableProcessors()));
         }
         DistEnv env = DistEnv.fromEnvironment();
         if (masterAddr != null || masterPort > 0) {
             env = new DistEnv(env.rank(), env.worldSize(), env.localRank(),
                     masterAddr != null ? masterAddr : env.masterAddr(), masterPort > 0 ? masterPort : env.masterPort());
         }
-        int localProcs = Math.max(1, nprocPerNode);
-        torch.set_num_threads(threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / localProcs));
+        // Workers do not see --nproc-per-node (the launcher strips it); LOCAL_WORLD_SIZE (set by the
+        // launcher and by torchrun) says how many processes share this machine's cores.
+        int localProcs = Math.max(nprocPerNode, Launcher.localWorldSize(System.getenv()));
+        int torchThreads = Launcher.threadsPerRank(threads, localProcs, Runtime.getRuntime().availableProcessors());
+        torch.set_num_threads(torchThreads);
+        if (localProcs > 1 || threads > 0) {
+            System.err.printf("rank %d: %d libtorch threads (%d local processes on %d cores)%n", env.rank(), torchThreads,
+                    localProcs, Runtime.getRuntime().availableProcessors());
+        }
         torch.manual_seed(seed);
 
         ClipModel clip = buildModel();
