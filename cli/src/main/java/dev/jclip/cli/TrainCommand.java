@@ -7,6 +7,7 @@ import dev.jclip.data.DataLoader;
 import dev.jclip.data.DataSources;
 import dev.jclip.data.ImageTransforms;
 import dev.jclip.data.SampleSource;
+import dev.jclip.data.SkipLog;
 import dev.jclip.distributed.DistEnv;
 import dev.jclip.distributed.DistributedLoss;
 import dev.jclip.distributed.ProcessGroup;
@@ -259,10 +260,11 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
+            LabelledImages evalSet = null;
             if (zeroshotData != null && env.isMain()) {
                 DataSources.Spec es = new DataSources.Spec(zeroshotData, zeroshotType, zeroshotSplit,
                         classNames, csvImageKey, csvCaptionKey, null, -1);
-                LabelledImages evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
+                evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
                 Templates evalTemplates = Templates.load(zeroshotTemplates);
                 java.util.Set<String> overlap = new java.util.LinkedHashSet<>(evalTemplates.templates());
                 overlap.retainAll(Templates.load(captionTemplates).templates());
@@ -270,8 +272,9 @@ public final class TrainCommand implements Callable<Integer> {
                     System.err.println("warning: evaluation templates repeat training captions " + overlap
                             + "; the accuracy is not zero-shot (choose disjoint --zeroshot-templates)");
                 }
+                LabelledImages zeroshotSet = evalSet;
                 trainer.withEvaluation((m, step) -> {
-                    lastEval = ZeroShotEval.accuracy(m, evalSet, evalTemplates);
+                    lastEval = ZeroShotEval.accuracy(m, zeroshotSet, evalTemplates);
                     return lastEval;
                 });
             }
@@ -294,6 +297,16 @@ public final class TrainCommand implements Callable<Integer> {
                             zeroshotTemplates);
                 }
             }
+            // Each rank lists what it left out of its own share of the data (and rank 0 of the
+            // zero-shot set): skipped.txt on rank 0, skipped-rank<R>.txt on the others.
+            SkipLog skipped = new SkipLog();
+            skipped.addAll(loader.skippedItems());
+            if (evalSet != null) {
+                skipped.addAll(evalSet.skipped());
+            }
+            Path list = output.resolve(env.rank() == 0 ? SkipLog.FILE_NAME : "skipped-rank" + env.rank() + ".txt");
+            System.out.println(skipped.summary(skipped.write(list))
+                    + (env.worldSize() > 1 && env.rank() == 0 ? "; other ranks: skipped-rank<R>.txt beside it" : ""));
         }
         return 0;
     }

@@ -5,6 +5,8 @@ import dev.jclip.data.CsvDataset;
 import dev.jclip.data.DataSources;
 import dev.jclip.data.IndexedDataset;
 import dev.jclip.data.Sample;
+import dev.jclip.data.SkipLog;
+import dev.jclip.data.Skipped;
 import dev.jclip.data.WebDataset;
 
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -38,7 +39,7 @@ public final class LabelledSet {
     private final String fingerprint;
     private final LabelledSet parent;
     private final int[] positions;
-    private final AtomicInteger readFailures = new AtomicInteger();
+    private final SkipLog readFailures = new SkipLog();
 
     private LabelledSet(String description, String shortName, List<String> classNames, IndexedDataset indexed, int[] selection,
                         List<Path> shards, int limit, String fingerprint) {
@@ -181,9 +182,14 @@ public final class LabelledSet {
         return fingerprint;
     }
 
-    /** Samples that could not be read (missing files, broken shards) in the iterations so far. */
-    public int readFailures() {
-        return readFailures.get() + (parent != null ? parent.readFailures() : 0);
+    /** Samples that could not be read (missing files, broken shards, no label) in the iterations so far. */
+    public List<Skipped> readFailures() {
+        if (parent == null) {
+            return readFailures.entries();
+        }
+        List<Skipped> all = new ArrayList<>(parent.readFailures());
+        all.addAll(readFailures.entries());
+        return all;
     }
 
     /** The samples in order; unreadable and unlabelled ones are left out and counted. */
@@ -235,7 +241,7 @@ public final class LabelledSet {
                     }
                     pending = s;
                 } catch (IOException e) {
-                    readFailures.incrementAndGet();
+                    readFailures.add(indexed.describe(i), e.getMessage());
                     LOG.warning("skipping sample " + i + " of " + description + ": " + e.getMessage());
                 }
             }
@@ -258,6 +264,7 @@ public final class LabelledSet {
         private int shard;
         private int yielded;
         private Iterator<Sample> current;
+        private WebDataset currentSet;
         private Sample pending;
 
         @Override
@@ -267,12 +274,18 @@ public final class LabelledSet {
                     if (shard >= shards.size()) {
                         return false;
                     }
-                    current = new WebDataset(List.of(shards.get(shard++)), 0, 0, 1, 0, classNames, -1).samples(0, 0);
+                    currentSet = new WebDataset(List.of(shards.get(shard++)), 0, 0, 1, 0, classNames, -1);
+                    current = currentSet.samples(0, 0);
+                    continue;
+                }
+                boolean more = current.hasNext();
+                readFailures.addAll(currentSet.skippedItems()); // broken members and groups without an image
+                if (!more) {
                     continue;
                 }
                 Sample s = current.next();
                 if (s.label() < 0) {
-                    readFailures.incrementAndGet();
+                    readFailures.add(s.image() != null ? s.image().name() : s.key(), "no .cls label");
                     continue;
                 }
                 pending = s;

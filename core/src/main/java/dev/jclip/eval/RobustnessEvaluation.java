@@ -133,7 +133,7 @@ public final class RobustnessEvaluation {
     }
 
     private static Features rows(Features f, int[] idx) {
-        return new Features(Splits.rows(f.vectors(), idx), Splits.entries(f.labels(), idx), Splits.entries(f.positions(), idx), 0);
+        return new Features(Splits.rows(f.vectors(), idx), Splits.entries(f.labels(), idx), Splits.entries(f.positions(), idx), List.of());
     }
 
     private static Robustness.Accuracies measure(String name, String label, Features f, ZeroShotClassifier zs, LinearProbe.Fitted probe,
