@@ -285,10 +285,12 @@ public final class ClipModel extends Module {
      * Frees the memory of every parameter, gradient and buffer now rather than whenever the
      * garbage collector gets to the model: each tensor is set to an empty storage, and since all
      * Java handles of a tensor (the layers' fields, the module's tables) share one implementation,
-     * the storage is released at once, and the allocator returns it to the system. Int8 packed weights are dropped and go with the garbage
-     * collector. The module objects themselves (a few KB) are left to it too: libtorch's module tree
-     * holds references to them. After close the model must not be used; {@link dev.jclip.Clip}
-     * refuses with IllegalStateException. Closing twice does nothing.
+     * the storage is released at once and the allocator returns it to the system. Int8 packed
+     * weights are dropped and go with the garbage collector; so do the module objects themselves
+     * (a few KB; libtorch's module tree holds references to them, so they are not deallocated
+     * here). After close the model must not be used: {@link #stateDict()} and
+     * {@link #namedParameters} and every {@link dev.jclip.Clip} method throw IllegalStateException.
+     * Closing twice does nothing.
      */
     @Override
     public synchronized void close() {
