@@ -26,13 +26,19 @@ import java.util.List;
  * The inference entry point: a model with its tokenizer and image preprocessing. Encodes images
  * and texts in batches without autograd, and builds zero-shot classifiers.
  *
+ * <p>A {@code Clip} owns its model's native memory: {@link #close()} frees it at once (an
+ * application that loads and drops models should close each one); afterwards every method throws
+ * IllegalStateException. The README's examples are compiled in the test tree
+ * ({@code dev.jclip.examples.ReadmeExamples}).
+ *
  * <pre>{@code
- * Clip clip = Clip.load("ViT-B/32");                    // or a checkpoint path
- * float[][] img = clip.encodeImages(List.of(Path.of("cat.jpg")));
- * var zs = clip.zeroShot(List.of("cat", "dog"), Templates.bundled("generic"));
+ * try (Clip clip = Clip.load("ViT-B/32")) {             // or a checkpoint path
+ *     float[][] img = clip.encodeImages(List.of(Path.of("cat.jpg")));
+ *     var zs = clip.zeroShot(List.of("cat", "dog"), Templates.load("generic"));
+ * }
  * }</pre>
  */
-public final class Clip {
+public final class Clip implements AutoCloseable {
     private final ClipModel model;
     private final ClipTokenizer tokenizer;
     private final ClipPreprocessor preprocessor;
@@ -68,6 +74,7 @@ public final class Clip {
         return model.precision();
     }
 
+    /** Wraps a model for inference; the {@code Clip} then owns it ({@link #close()} frees it). */
     public static Clip of(ClipModel model) {
         return new Clip(model);
     }
@@ -101,11 +108,13 @@ public final class Clip {
 
     /** exp(logit_scale): the factor of cosine similarities in the logits. */
     public double logitScale() {
+        ensureOpen();
         return Math.exp(model.logitScale.item_double());
     }
 
     /** Unnormalized embeddings of image files. */
     public float[][] encodeImages(List<Path> files) throws IOException {
+        ensureOpen();
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < files.size(); i += imageBatch) {
             HostTensor px = preprocessor.preprocessBatch(files.subList(i, Math.min(files.size(), i + imageBatch)), threads);
@@ -116,6 +125,7 @@ public final class Clip {
 
     /** Unnormalized embeddings of normalized pixels [N, 3, R, R]. */
     public float[][] encodePixels(HostTensor pixels) {
+        ensureOpen();
         int n = (int) pixels.shape()[0];
         List<float[]> out = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
@@ -131,11 +141,13 @@ public final class Clip {
 
     /** Unnormalized embeddings of texts (tokenized with truncation to the context length). */
     public float[][] encodeTexts(List<String> texts) {
+        ensureOpen();
         return encodeTokens(tokenizer.tokenizeTensor(texts, model.config().contextLength(), true));
     }
 
     /** Unnormalized embeddings of token rows [N, context_length]. */
     public float[][] encodeTokens(HostTensor tokens) {
+        ensureOpen();
         int n = (int) tokens.shape()[0];
         List<float[]> out = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
@@ -158,6 +170,26 @@ public final class Clip {
         return out;
     }
 
+    /**
+     * Frees the model's tensors now (see {@link ClipModel#close()}); later calls on this object
+     * throw IllegalStateException. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /** Whether {@link #close()} was called (on this object or its model). */
+    public boolean isClosed() {
+        return model.isClosed();
+    }
+
+    private void ensureOpen() {
+        if (model.isClosed()) {
+            throw new IllegalStateException("this Clip is closed: its model's native memory was freed by close()");
+        }
+    }
+
     /** Rows scaled to unit length. */
     public static float[][] normalized(float[][] rows) {
         float[][] out = new float[rows.length][];
@@ -174,6 +206,7 @@ public final class Clip {
 
     /** A zero-shot classifier from class labels and prompt templates (prompt ensembling). */
     public ZeroShotClassifier zeroShot(List<String> labels, Templates templates) {
+        ensureOpen();
         return ZeroShotClassifier.build(this::encodeTexts, labels, templates, textBatch);
     }
 }

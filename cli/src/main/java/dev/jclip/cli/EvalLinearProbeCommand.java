@@ -63,6 +63,7 @@ final class EvalLinearProbeCommand implements Callable<Integer> {
         LabelledSet testSet = dataOptions.labelled(test, testSplit, limit);
         FeatureStore store = eval.open();
         LinearProbeEvaluation.Result r = LinearProbeEvaluation.run(store, trainSet, testSet, t, o, System.out::println);
+        String skipped = eval.writeSkipped(store, eval.output("linear-probe"));
         Path html = LinearProbeEvaluation.write(r, eval.about(), eval.output("linear-probe"));
         if (!r.probe().skippedShots().isEmpty()) {
             System.out.println("skipped k = " + r.probe().skippedShots() + ": a class has fewer training examples "
@@ -73,6 +74,7 @@ final class EvalLinearProbeCommand implements Callable<Integer> {
         }
         System.out.println(EvalOptions.cacheLine(store));
         System.out.println("report: " + html);
+        System.out.println(skipped);
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.data.SkipLog;
 import dev.jclip.eval.ImageShift;
 import dev.jclip.eval.LabelledSet;
 import dev.jclip.eval.ShiftedSetWriter;
@@ -38,8 +39,10 @@ final class EvalMakeShiftedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageShift s = ImageShift.parse(shift);
         LabelledSet set = dataOptions.labelled(data, split, limit);
-        int n = ShiftedSetWriter.write(set, s, size, seed, output);
+        SkipLog skipped = new SkipLog();
+        int n = ShiftedSetWriter.write(set, s, size, seed, output, skipped);
         System.out.printf("wrote %d images shifted by %s to %s%n", n, s.name(), output);
+        System.out.println(skipped.summary(skipped.write(output.resolve(SkipLog.FILE_NAME))));
         return 0;
     }
 }

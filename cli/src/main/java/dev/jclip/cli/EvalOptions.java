@@ -1,6 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.Clip;
+import dev.jclip.data.SkipLog;
 import dev.jclip.download.ModelCache;
 import dev.jclip.eval.FeatureCache;
 import dev.jclip.eval.FeatureStore;
@@ -45,6 +46,7 @@ final class EvalOptions {
     boolean quiet;
 
     private String fingerprint;
+    private Integer skippedCount;
 
     /** The output folder given, or {@code runs/eval-<task>}. */
     Path output(String task) {
@@ -73,7 +75,22 @@ final class EvalOptions {
         m.put("model_fingerprint", fingerprint != null ? fingerprint.substring(0, 16) : null);
         m.put("precision", model.precision.resolve().label());
         m.put("seed", seed);
+        if (skippedCount != null) {
+            m.put("skipped_files", skippedCount);
+            m.put("skipped_list", SkipLog.FILE_NAME);
+        }
         return m;
+    }
+
+    /**
+     * Writes the images the run left out to {@code dir/skipped.txt} (path, tab, reason; empty when
+     * none) and returns the closing line "N skipped (list: PATH)"; call before {@link #about()} so
+     * results.json names the list too.
+     */
+    String writeSkipped(FeatureStore store, Path dir) throws java.io.IOException {
+        Path list = store.skipped().write(dir.resolve(SkipLog.FILE_NAME));
+        skippedCount = store.skipped().count();
+        return store.skipped().summary(list);
     }
 
     /** A line on how many feature sets came from the cache. */

@@ -31,12 +31,14 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         CaptionedImages set = dataOptions.captioned(data, limit);
         FeatureStore store = eval.open();
         RetrievalEvaluation.Result r = RetrievalEvaluation.run(store, set);
+        String skipped = eval.writeSkipped(store, eval.output("retrieval"));
         Path html = RetrievalEvaluation.write(r, eval.about(), eval.output("retrieval"));
         System.out.printf("retrieval on %s: %d images, %d captions%n", r.data(), r.images(), r.captions());
         print("image→text", r.metrics().imageToText());
         print("text→image", r.metrics().textToImage());
         System.out.println(EvalOptions.cacheLine(store));
         System.out.println("report: " + html);
+        System.out.println(skipped);
         return 0;
     }
 

@@ -69,6 +69,7 @@ final class EvalRobustnessCommand implements Callable<Integer> {
         FeatureStore store = eval.open();
         RobustnessEvaluation.Result r = RobustnessEvaluation.run(store, trainSet, testSet, testFraction, shiftedSets, shifts, t,
                 EvalLinearProbeCommand.options(List.of("all"), 1, valFraction, eval.seed, lambdaGrid, maxIter), System.out::println);
+        String skipped = eval.writeSkipped(store, eval.output("robustness"));
         Path html = RobustnessEvaluation.write(r, eval.about(), eval.output("robustness"));
         if (!r.robustness().shifted().isEmpty()) {
             var avg = r.robustness().average();
@@ -78,6 +79,7 @@ final class EvalRobustnessCommand implements Callable<Integer> {
         }
         System.out.println(EvalOptions.cacheLine(store));
         System.out.println("report: " + html);
+        System.out.println(skipped);
         return 0;
     }
 }

@@ -38,14 +38,15 @@ final class EvalZeroShotCommand implements Callable<Integer> {
         LabelledSet set = dataOptions.labelled(data, split, limit);
         FeatureStore store = eval.open();
         ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t);
-        Map<String, Object> about = eval.about();
-        Path html = ZeroShotEvaluation.write(r, about, eval.output("zeroshot"));
+        String skipped = eval.writeSkipped(store, eval.output("zeroshot"));
+        Path html = ZeroShotEvaluation.write(r, eval.about(), eval.output("zeroshot"));
         System.out.printf("zero-shot on %s: %d images, %d classes, %s templates%n", r.data(), r.metrics().count(),
                 r.classNames().size(), r.templates());
         System.out.printf("top-1 %.2f%%  top-5 %.2f%%  mean per-class recall %.2f%%%n", 100 * r.metrics().top1(),
                 100 * r.metrics().top5(), 100 * r.metrics().meanPerClassRecall());
         System.out.println(EvalOptions.cacheLine(store));
         System.out.println("report: " + html);
+        System.out.println(skipped);
         return 0;
     }
 }

@@ -28,10 +28,11 @@ final class Launcher {
      * @param subcommand the CLI subcommand the workers run (e.g. "train")
      * @param workerArgs the subcommand's arguments without the launcher options
      * @param logDir     folder for the logs of local ranks other than 0
+     * @param threads    compute threads of each worker (OpenMP and OpenBLAS pools; see {@link #threadsPerRank})
      * @return 0 when every worker succeeded, otherwise the first failing exit code
      */
     static int launch(String subcommand, List<String> workerArgs, int nproc, int nnodes, int nodeRank,
-                      String masterAddr, int masterPort, Path logDir) throws IOException, InterruptedException {
+                      String masterAddr, int masterPort, Path logDir, int threads) throws IOException, InterruptedException {
         if (nproc < 1 || nnodes < 1 || nodeRank < 0 || nodeRank >= nnodes) {
             throw new IllegalArgumentException("bad launch geometry: nproc-per-node " + nproc + ", nnodes " + nnodes
                     + ", node-rank " + nodeRank);
@@ -70,6 +71,10 @@ final class Launcher {
                 env.put("MASTER_ADDR", addr);
                 env.put("MASTER_PORT", Integer.toString(port));
                 env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+                // Sized before the worker loads libtorch, so no rank starts a pool of every core
+                // (N ranks x all cores oversubscribes the machine: 149 vs 790 samples/s measured).
+                env.put("OMP_NUM_THREADS", Integer.toString(threads));
+                env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
                 if (local == 0) {
                     pb.inheritIO();
                 } else {
@@ -88,6 +93,27 @@ final class Launcher {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is already running
             }
+        }
+    }
+
+    /**
+     * The compute threads of one process: {@code requested} when positive, otherwise this
+     * machine's cores shared evenly among its {@code localProcesses} (at least 1 each).
+     */
+    static int threadsPerRank(int requested, int localProcesses, int cores) {
+        if (requested > 0) {
+            return requested;
+        }
+        return Math.max(1, cores / Math.max(1, localProcesses));
+    }
+
+    /** LOCAL_WORLD_SIZE of the environment (processes on this node), 1 when unset or unparsable. */
+    static int localWorldSize(Map<String, String> env) {
+        String v = env.get("LOCAL_WORLD_SIZE");
+        try {
+            return v == null || v.isBlank() ? 1 : Math.max(1, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.jclip.data.DataLoader;
 import dev.jclip.data.DataSources;
 import dev.jclip.data.ImageTransforms;
 import dev.jclip.data.SampleSource;
+import dev.jclip.data.SkipLog;
 import dev.jclip.distributed.DistEnv;
 import dev.jclip.distributed.DistributedLoss;
 import dev.jclip.distributed.ProcessGroup;
@@ -127,7 +128,8 @@ public final class TrainCommand implements Callable<Integer> {
     String resume;
     @Option(names = "--log-every", defaultValue = "10")
     long logEvery;
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: cores / local processes).")
+    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads per process (0: cores / local processes, at least 1; "
+            + "with --nproc-per-node each local rank gets its share).")
     int threads;
     // evaluation
     @Option(names = "--zeroshot-data", description = "Labelled data for zero-shot evaluation (idx folder, class folders...).")
@@ -174,15 +176,22 @@ public final class TrainCommand implements Callable<Integer> {
             int start = all.indexOf(spec.name()) == 0 ? 1 : 0;
             String[] original = all.subList(start, all.size()).toArray(new String[0]);
             return Launcher.launch("train", workerArgs(original), nprocPerNode, nnodes, nodeRank, masterAddr,
-                    masterPort, output);
+                    masterPort, output, Launcher.threadsPerRank(threads, nprocPerNode, Runtime.getRuntime().availableProcessors()));
         }
         DistEnv env = DistEnv.fromEnvironment();
         if (masterAddr != null || masterPort > 0) {
             env = new DistEnv(env.rank(), env.worldSize(), env.localRank(),
                     masterAddr != null ? masterAddr : env.masterAddr(), masterPort > 0 ? masterPort : env.masterPort());
         }
-        int localProcs = Math.max(1, nprocPerNode);
-        torch.set_num_threads(threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / localProcs));
+        // Workers do not see --nproc-per-node (the launcher strips it); LOCAL_WORLD_SIZE (set by the
+        // launcher and by torchrun) says how many processes share this machine's cores.
+        int localProcs = Math.max(nprocPerNode, Launcher.localWorldSize(System.getenv()));
+        int torchThreads = Launcher.threadsPerRank(threads, localProcs, Runtime.getRuntime().availableProcessors());
+        torch.set_num_threads(torchThreads);
+        if (localProcs > 1 || threads > 0) {
+            System.err.printf("rank %d: %d libtorch threads (%d local processes on %d cores)%n", env.rank(), torchThreads,
+                    localProcs, Runtime.getRuntime().availableProcessors());
+        }
         torch.manual_seed(seed);
 
         ClipModel clip = buildModel();
@@ -252,10 +261,11 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
+            LabelledImages evalSet = null;
             if (zeroshotData != null && env.isMain()) {
                 DataSources.Spec es = new DataSources.Spec(zeroshotData, zeroshotType, zeroshotSplit,
                         classNames, csvImageKey, csvCaptionKey, null, -1);
-                LabelledImages evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
+                evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
                 Templates evalTemplates = Templates.load(zeroshotTemplates);
                 java.util.Set<String> overlap = new java.util.LinkedHashSet<>(evalTemplates.templates());
                 overlap.retainAll(Templates.load(captionTemplates).templates());
@@ -263,8 +273,9 @@ public final class TrainCommand implements Callable<Integer> {
                     System.err.println("warning: evaluation templates repeat training captions " + overlap
                             + "; the accuracy is not zero-shot (choose disjoint --zeroshot-templates)");
                 }
+                LabelledImages zeroshotSet = evalSet;
                 trainer.withEvaluation((m, step) -> {
-                    lastEval = ZeroShotEval.accuracy(m, evalSet, evalTemplates);
+                    lastEval = ZeroShotEval.accuracy(m, zeroshotSet, evalTemplates);
                     return lastEval;
                 });
             }
@@ -287,6 +298,16 @@ public final class TrainCommand implements Callable<Integer> {
                             zeroshotTemplates);
                 }
             }
+            // Each rank lists what it left out of its own share of the data (and rank 0 of the
+            // zero-shot set): skipped.txt on rank 0, skipped-rank<R>.txt on the others.
+            SkipLog skipped = new SkipLog();
+            skipped.addAll(loader.skippedItems());
+            if (evalSet != null) {
+                skipped.addAll(evalSet.skipped());
+            }
+            Path list = output.resolve(env.rank() == 0 ? SkipLog.FILE_NAME : "skipped-rank" + env.rank() + ".txt");
+            System.out.println(skipped.summary(skipped.write(list))
+                    + (env.worldSize() > 1 && env.rank() == 0 ? "; other ranks: skipped-rank<R>.txt beside it" : ""));
         }
         return 0;
     }

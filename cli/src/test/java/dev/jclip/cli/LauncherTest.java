@@ -24,6 +24,18 @@ class LauncherTest {
     }
 
     @Test
+    void eachLocalRankGetsItsShareOfTheCoresUnlessTold() {
+        assertEquals(1, Launcher.threadsPerRank(0, 2, 2));
+        assertEquals(4, Launcher.threadsPerRank(0, 2, 8));
+        assertEquals(1, Launcher.threadsPerRank(0, 4, 2), "at least one thread");
+        assertEquals(2, Launcher.threadsPerRank(0, 1, 2));
+        assertEquals(3, Launcher.threadsPerRank(3, 2, 2), "--threads wins");
+        assertEquals(2, Launcher.localWorldSize(java.util.Map.of("LOCAL_WORLD_SIZE", "2")));
+        assertEquals(1, Launcher.localWorldSize(java.util.Map.of()));
+        assertEquals(1, Launcher.localWorldSize(java.util.Map.of("LOCAL_WORLD_SIZE", "x")));
+    }
+
+    @Test
     void twoLocalRanksThenResumeOnOne(@TempDir Path dir) throws Exception {
         String data = Shared.path("data/cifar10/test").toString();
         Path out = dir.resolve("run");
@@ -38,6 +50,12 @@ class LauncherTest {
         assertTrue(metrics.contains("\"world_size\":2"), metrics);
         assertEquals(6, Checkpoints.load(Checkpoints.latest(out).orElseThrow()).position().step());
         assertTrue(Files.exists(out.resolve("worker-rank1.log")), "rank 1 logs to a file");
+        // each local rank gets its share of the cores, not all of them (N ranks x all cores oversubscribes)
+        int cores = Runtime.getRuntime().availableProcessors(), share = Math.max(1, cores / 2);
+        String threads = share + " libtorch threads (2 local processes on " + cores + " cores)";
+        assertTrue(log.contains("rank 0: " + threads), log);
+        String log1Worker = Files.readString(out.resolve("worker-rank1.log"));
+        assertTrue(log1Worker.contains("rank 1: " + threads), log1Worker);
 
         Process one = clip(dir.resolve("one.log"), "train", "--model", "ViT-Tiny/8-32px", "--train-data", data,
                 "--batch-size", "32", "--steps", "9", "--save-every", "3", "--log-every", "1", "--workers", "1",

@@ -39,4 +39,21 @@ class PreprocessCommandTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("broken.jpg"), r.err());
     }
+
+    @Test
+    void truncatedImagesAreRefusedAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        Path images = Shared.fixtures("preprocess/images");
+        for (String name : new String[]{"chelsea.png", "rocket.jpg"}) {
+            byte[] whole = Files.readAllBytes(images.resolve(name));
+            for (int cut : new int[]{200, whole.length * 9 / 10}) {
+                Path cutFile = dir.resolve(cut + "-" + name);
+                Files.write(cutFile, java.util.Arrays.copyOf(whole, cut));
+                Path out = dir.resolve(cut + "-" + name + ".safetensors");
+                CliRunner.Result r = CliRunner.run("preprocess", "--size", "224", "--out", out.toString(), cutFile.toString());
+                assertEquals(1, r.exitCode(), r.out());
+                assertTrue(r.err().contains(cutFile.getFileName().toString()) && r.err().contains("truncated"), r.err());
+                assertTrue(Files.notExists(out), "a tensor was written for " + cutFile);
+            }
+        }
+    }
 }

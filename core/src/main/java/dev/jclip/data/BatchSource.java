@@ -22,4 +22,9 @@ public interface BatchSource extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** The inputs behind {@link #skippedSamples()}, each once, with the reason. */
+    default java.util.List<Skipped> skippedItems() {
+        return java.util.List.of();
+    }
 }

@@ -57,6 +57,11 @@ public final class Captioner implements SampleSource {
     }
 
     @Override
+    public List<Skipped> skippedItems() {
+        return source.skippedItems();
+    }
+
+    @Override
     public long size() {
         return source.size();
     }

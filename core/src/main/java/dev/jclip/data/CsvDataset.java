@@ -94,6 +94,11 @@ public final class CsvDataset implements IndexedDataset {
     }
 
     @Override
+    public String describe(int i) {
+        return images.get(i).toString();
+    }
+
+    @Override
     public List<String> classNames() {
         return List.of();
     }

@@ -33,6 +33,7 @@ public final class DataLoader implements BatchSource {
     private final long seed;
     private final ExecutorService pool;
     private final AtomicLong skipped = new AtomicLong();
+    private final SkipLog skippedLog = new SkipLog();
 
     public DataLoader(SampleSource source, SampleTransform transform, int batchSize, int imageSize, int threads, long seed) {
         if (batchSize < 1) {
@@ -73,7 +74,7 @@ public final class DataLoader implements BatchSource {
                         }
                         s = raw.next();
                     } catch (RuntimeException e) {
-                        skip("sample " + pos + " of epoch " + epoch, e);
+                        skip("sample " + pos + " of epoch " + epoch, e); // unread: no file name to give
                         queue.add(new Pending(null, null, pos));
                         continue;
                     }
@@ -103,18 +104,18 @@ public final class DataLoader implements BatchSource {
                     try {
                         px = p.pixels.get();
                     } catch (ExecutionException e) {
-                        skip(p.sample.key(), e.getCause());
+                        skip(p.sample, e.getCause());
                         continue;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("interrupted while loading data", e);
                     }
                     if (px.length != per) {
-                        skip(p.sample.key(), new IllegalStateException("transform produced " + px.length + " values, expected " + per));
+                        skip(p.sample, new IllegalStateException("transform produced " + px.length + " values, expected " + per));
                         continue;
                     }
                     if (p.sample.caption() == null) {
-                        skip(p.sample.key(), new IllegalStateException("no caption (and no template captioner)"));
+                        skip(p.sample, new IllegalStateException("no caption (and no template captioner)"));
                         continue;
                     }
                     buf.asFloatBuffer().position(captions.size() * per).put(px);
@@ -145,12 +146,18 @@ public final class DataLoader implements BatchSource {
         };
     }
 
+    private void skip(Sample s, Throwable why) {
+        skip(s.image() != null ? s.image().name() : s.key(), why);
+    }
+
     private void skip(String what, Throwable why) {
+        skippedLog.add(what, why instanceof dev.jclip.image.ImageDecodeException d ? d.reason()
+                : why.getMessage() != null ? why.getMessage() : why.toString());
         long n = skipped.incrementAndGet();
         if (n <= 10) {
             LOG.warning("skipping " + what + ": " + why);
         } else if (n == 11) {
-            LOG.warning("more samples skipped; see the 'skipped' metric");
+            LOG.warning("more samples skipped; see the 'skipped' metric and the run's skipped list");
         }
     }
 
@@ -163,6 +170,14 @@ public final class DataLoader implements BatchSource {
     @Override
     public long skippedSamples() {
         return skipped.get();
+    }
+
+    @Override
+    public List<Skipped> skippedItems() {
+        SkipLog all = new SkipLog();
+        all.addAll(source.skippedItems());
+        all.addAll(skippedLog.entries());
+        return all.entries();
     }
 
     @Override

@@ -66,6 +66,11 @@ public final class ImageFolderDataset implements IndexedDataset {
     }
 
     @Override
+    public String describe(int i) {
+        return files.get(i).toString();
+    }
+
+    @Override
     public List<String> classNames() {
         return classNames;
     }

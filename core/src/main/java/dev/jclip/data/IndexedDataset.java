@@ -10,6 +10,11 @@ public interface IndexedDataset {
     /** The i-th sample; reading its bytes may fail (a missing file), decoding happens later. */
     Sample get(int i) throws IOException;
 
+    /** What to call sample {@code i} in a list of skipped inputs (its file where it has one). */
+    default String describe(int i) {
+        return "sample " + i;
+    }
+
     /** Class names by index, or empty. */
     List<String> classNames();
 }

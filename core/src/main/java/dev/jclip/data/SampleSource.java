@@ -16,4 +16,9 @@ public interface SampleSource {
 
     /** Class names by index, or empty when the source has captions only. */
     List<String> classNames();
+
+    /** Inputs this source left out so far (broken shard members, groups without an image). */
+    default List<Skipped> skippedItems() {
+        return List.of();
+    }
 }

@@ -73,7 +73,7 @@ public final class ShuffledSource implements SampleSource {
                 try {
                     return data.get(idx);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new UncheckedIOException(data.describe(idx) + ": " + e.getMessage(), e);
                 }
             }
         };

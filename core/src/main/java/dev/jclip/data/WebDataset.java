@@ -40,6 +40,7 @@ public final class WebDataset implements SampleSource {
     private final List<String> classNames;
     private final long knownSize;
     private final AtomicLong skipped = new AtomicLong();
+    private final SkipLog skippedItems = new SkipLog();
 
     public WebDataset(List<Path> shards, long seed, int rank, int world, int buffer, List<String> classNames, long knownSize) {
         if (shards.isEmpty()) {
@@ -74,6 +75,12 @@ public final class WebDataset implements SampleSource {
 
     public long skipped() {
         return skipped.get();
+    }
+
+    /** What was skipped so far, by shard member (shards that broke off are one entry each). */
+    @Override
+    public List<Skipped> skippedItems() {
+        return skippedItems.entries();
     }
 
     /** This rank's shards for an epoch. */
@@ -144,6 +151,7 @@ public final class WebDataset implements SampleSource {
                     }
                 } catch (IOException | RuntimeException e) {
                     skipped.incrementAndGet();
+                    skippedItems.add(current + " (the rest of the shard)", e.toString());
                     LOG.warning("skipping the rest of shard " + current + ": " + e);
                     closeQuietly();
                 }
@@ -212,6 +220,7 @@ public final class WebDataset implements SampleSource {
                     return new Sample(key, new ImageData.Encoded(image, imageName), caption, label);
                 }
                 skipped.incrementAndGet(); // a group without an image
+                skippedItems.add(current.getFileName() + ":" + key, "no image member (.jpg, .jpeg, .png, .webp)");
             }
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.SkipLog;
+import dev.jclip.data.Skipped;
 import dev.jclip.download.ModelCache;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.SafeTensors;
@@ -7,7 +9,9 @@ import dev.jclip.tensor.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,13 +19,14 @@ import java.util.logging.Logger;
 
 /**
  * Computed {@link Features} on disk, one safetensors file per key ({@code <key>.safetensors}:
- * {@code vectors} F32 [N, D], {@code labels} and {@code positions} I64 [N], and a description in
- * the metadata). Keys come from {@link Fingerprint}s of the model and the data, so a second
+ * {@code vectors} F32 [N, D], {@code labels} and {@code positions} I64 [N]; a description and the
+ * skipped items in the metadata). Keys come from {@link Fingerprint}s of the model and the data, so a second
  * evaluation of the same model on the same data reads its features instead of running the model.
  * Files are written atomically; a file that cannot be read is treated as absent.
  */
 public final class FeatureCache {
     private static final Logger LOG = Logger.getLogger(FeatureCache.class.getName());
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Path dir;
     private final AtomicInteger hits = new AtomicInteger(), misses = new AtomicInteger();
 
@@ -80,7 +85,16 @@ public final class FeatureCache {
             }
             int[] labels = toInts(c.tensors().get("labels").toLongArray());
             int[] positions = toInts(c.tensors().get("positions").toLongArray());
-            int skipped = Integer.parseInt(c.metadata().getOrDefault("skipped", "0"));
+            List<Skipped> skipped = new ArrayList<>();
+            String items = c.metadata().get("skipped_items");
+            if (items != null) {
+                for (com.fasterxml.jackson.databind.JsonNode pair : JSON.readTree(items)) {
+                    skipped.add(new Skipped(pair.get(0).asText(), pair.get(1).asText()));
+                }
+            }
+            if (skipped.size() != Integer.parseInt(c.metadata().getOrDefault("skipped", "0"))) {
+                throw new IOException("its skipped count and list disagree");
+            }
             return Optional.of(new Features(rows, labels, positions, skipped));
         } catch (IOException | RuntimeException e) {
             LOG.warning("ignoring unreadable cached features " + f + ": " + e);
@@ -103,7 +117,8 @@ public final class FeatureCache {
         t.put("labels", HostTensor.ofLongs(toLongs(f.labels()), n));
         t.put("positions", HostTensor.ofLongs(toLongs(f.positions()), n));
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("skipped", Integer.toString(f.skipped()));
+        meta.put("skipped", Integer.toString(f.skipped().size()));
+        meta.put("skipped_items", JSON.writeValueAsString(SkipLog.pairs(f.skipped())));
         meta.put("description", description);
         meta.put("created", java.time.Instant.now().toString());
         SafeTensors.write(file(key), t, meta);

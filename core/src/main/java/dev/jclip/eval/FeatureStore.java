@@ -5,7 +5,10 @@ import dev.jclip.data.ImageData;
 import dev.jclip.data.ImageTransforms;
 import dev.jclip.data.Sample;
 import dev.jclip.data.Seeds;
+import dev.jclip.data.SkipLog;
+import dev.jclip.data.Skipped;
 import dev.jclip.image.ClipPreprocessor;
+import dev.jclip.image.ImageDecodeException;
 import dev.jclip.tensor.DType;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.util.ProgressBar;
@@ -40,7 +43,7 @@ import java.util.logging.Logger;
 public final class FeatureStore {
     private static final Logger LOG = Logger.getLogger(FeatureStore.class.getName());
     /** Bumped when what is stored under a key changes meaning. */
-    private static final String VERSION = "1";
+    private static final String VERSION = "2"; // 2: the skipped items are stored with their names
 
     /**
      * @param batchSize images per model batch
@@ -60,6 +63,7 @@ public final class FeatureStore {
     private final String modelFingerprint;
     private final FeatureCache cache;
     private final Options options;
+    private final SkipLog skipped = new SkipLog();
 
     /**
      * @param modelFingerprint identifies the model's weights (see {@link #modelFingerprint(Path)})
@@ -84,6 +88,14 @@ public final class FeatureStore {
         return cache;
     }
 
+    /**
+     * Every image left out of the features computed or read so far (each once, however many
+     * passes over its set): what a command writes to {@code skipped.txt}.
+     */
+    public SkipLog skipped() {
+        return skipped;
+    }
+
     /** Image features and labels of a labelled set, optionally shifted. */
     public Features images(LabelledSet set, ImageShift shift) throws Exception {
         Fingerprint key = new Fingerprint().add("v", VERSION).add("what", "images").add("model", modelFingerprint)
@@ -94,13 +106,15 @@ public final class FeatureStore {
             what += " [" + shift.name() + "]";
         }
         String label = what;
-        return cache.getOrCompute(key.hex(), label, () -> {
-            // Unreadable samples are dropped by the set's iterator; count them with the undecodable ones
+        return logged(cache.getOrCompute(key.hex(), label, () -> {
+            // Unreadable samples are dropped by the set's iterator; list them with the undecodable ones
             // so the cached features carry the same "skipped" as a fresh run.
-            int before = set.readFailures();
+            int before = set.readFailures().size();
             Features f = extract(set.samples(), set.expectedSize(), shift, label);
-            return new Features(f.vectors(), f.labels(), f.positions(), f.skipped() + set.readFailures() - before);
-        });
+            List<Skipped> all = new ArrayList<>(set.readFailures().subList(before, set.readFailures().size()));
+            all.addAll(f.skipped());
+            return new Features(f.vectors(), f.labels(), f.positions(), all);
+        }));
     }
 
     /** Image features of a captioned set (labels are -1; positions say which images decoded). */
@@ -129,7 +143,7 @@ public final class FeatureStore {
                 return new Sample(f.toString(), bytes == null ? null : new ImageData.Encoded(bytes, f.toString()), null, -1);
             }
         };
-        return cache.getOrCompute(key, set.description(), () -> extract(samples, set.images().size(), null, set.description()));
+        return logged(cache.getOrCompute(key, set.description(), () -> extract(samples, set.images().size(), null, set.description())));
     }
 
     /** Text features of captions or prompts (rows in order). */
@@ -147,7 +161,7 @@ public final class FeatureStore {
             }
             int[] idx = new int[rows.size()];
             Arrays.setAll(idx, i -> i);
-            return new Features(rows.toArray(new float[0][]), idx, idx.clone(), 0);
+            return new Features(rows.toArray(new float[0][]), idx, idx.clone(), List.of());
         }).vectors();
     }
 
@@ -179,6 +193,11 @@ public final class FeatureStore {
         }
     }
 
+    private Features logged(Features f) {
+        skipped.addAll(f.skipped());
+        return f;
+    }
+
     private ProgressBar bar(String label, long total, String unit) {
         return options.progress() ? new ProgressBar(label, total, unit) : ProgressBar.silent(label, total, unit);
     }
@@ -188,7 +207,8 @@ public final class FeatureStore {
         int size = pre.size(), per = 3 * size * size;
         List<float[]> vectors = new ArrayList<>();
         List<Integer> labels = new ArrayList<>(), positions = new ArrayList<>();
-        int skipped = 0, position = 0;
+        List<Skipped> skippedHere = new ArrayList<>();
+        int position = 0;
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try (ProgressBar bar = bar(label, expected, "img")) {
             while (samples.hasNext()) {
@@ -216,8 +236,11 @@ public final class FeatureStore {
                         buf.asFloatBuffer().position(ok.size() * per).put(pixels.get(i).get());
                         ok.add(i);
                     } catch (ExecutionException e) {
-                        skipped++;
-                        LOG.warning("skipping " + batch.get(i).key() + ": " + e.getCause());
+                        Throwable c = e.getCause();
+                        String name = batch.get(i).image() != null ? batch.get(i).image().name() : batch.get(i).key();
+                        skippedHere.add(new Skipped(name, c instanceof ImageDecodeException d ? d.reason()
+                                : c.getMessage() != null ? c.getMessage() : c.toString()));
+                        LOG.warning("skipping " + name + ": " + c.getMessage());
                     }
                 }
                 if (!ok.isEmpty()) {
@@ -237,6 +260,6 @@ public final class FeatureStore {
             pool.shutdownNow();
         }
         return new Features(vectors.toArray(new float[0][]), labels.stream().mapToInt(Integer::intValue).toArray(),
-                positions.stream().mapToInt(Integer::intValue).toArray(), skipped);
+                positions.stream().mapToInt(Integer::intValue).toArray(), skippedHere);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.data.Skipped;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,10 +11,11 @@ import java.util.List;
  * @param vectors   [N][D] unnormalized embeddings
  * @param labels    class index of each row (-1 where the set has none)
  * @param positions position of each row in the set's iteration order (rows skip unreadable items)
- * @param skipped   items that could not be read or decoded
+ * @param skipped   items that could not be read or decoded, and why
  */
-public record Features(float[][] vectors, int[] labels, int[] positions, int skipped) {
+public record Features(float[][] vectors, int[] labels, int[] positions, List<Skipped> skipped) {
     public Features {
+        skipped = List.copyOf(skipped);
         if (vectors.length != labels.length || vectors.length != positions.length) {
             throw new IllegalArgumentException(vectors.length + " vectors, " + labels.length + " labels, "
                     + positions.length + " positions");

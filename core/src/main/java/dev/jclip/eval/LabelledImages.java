@@ -3,6 +3,7 @@ package dev.jclip.eval;
 import dev.jclip.data.ImageTransforms;
 import dev.jclip.data.IndexedDataset;
 import dev.jclip.data.SampleTransform;
+import dev.jclip.data.Skipped;
 import dev.jclip.tensor.DType;
 import dev.jclip.tensor.HostTensor;
 
@@ -18,7 +19,7 @@ import java.util.concurrent.Future;
  * A labelled evaluation set preprocessed once into memory: normalized pixels [N, 3, R, R] and
  * labels. Images that cannot be read are skipped and counted.
  */
-public record LabelledImages(HostTensor pixels, int[] labels, List<String> classNames, int skipped) {
+public record LabelledImages(HostTensor pixels, int[] labels, List<String> classNames, List<Skipped> skipped) {
 
     public int size() {
         return labels.length;
@@ -39,7 +40,8 @@ public record LabelledImages(HostTensor pixels, int[] labels, List<String> class
                     return t.apply(s.image(), null);
                 }));
             }
-            int per = 3 * size * size, ok = 0, skipped = 0;
+            int per = 3 * size * size, ok = 0;
+            List<Skipped> skipped = new ArrayList<>();
             ByteBuffer buf = ByteBuffer.allocate(n * per * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 try {
@@ -48,7 +50,9 @@ public record LabelledImages(HostTensor pixels, int[] labels, List<String> class
                     labels.add(data.get(i).label());
                     ok++;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    skipped++;
+                    Throwable c = e.getCause();
+                    skipped.add(new Skipped(data.describe(i), c instanceof dev.jclip.image.ImageDecodeException d ? d.reason()
+                            : c.getMessage() != null ? c.getMessage() : c.toString()));
                 }
             }
             ByteBuffer used = ByteBuffer.allocate(ok * per * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -5,6 +5,8 @@ import dev.jclip.data.CsvDataset;
 import dev.jclip.data.DataSources;
 import dev.jclip.data.IndexedDataset;
 import dev.jclip.data.Sample;
+import dev.jclip.data.SkipLog;
+import dev.jclip.data.Skipped;
 import dev.jclip.data.WebDataset;
 
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +30,7 @@ public final class LabelledSet {
     private static final Logger LOG = Logger.getLogger(LabelledSet.class.getName());
 
     private final String description;
+    private final String shortName;
     private final List<String> classNames;
     private final IndexedDataset indexed;
     private final int[] selection;
@@ -37,16 +39,17 @@ public final class LabelledSet {
     private final String fingerprint;
     private final LabelledSet parent;
     private final int[] positions;
-    private final AtomicInteger readFailures = new AtomicInteger();
+    private final SkipLog readFailures = new SkipLog();
 
-    private LabelledSet(String description, List<String> classNames, IndexedDataset indexed, int[] selection,
+    private LabelledSet(String description, String shortName, List<String> classNames, IndexedDataset indexed, int[] selection,
                         List<Path> shards, int limit, String fingerprint) {
-        this(description, classNames, indexed, selection, shards, limit, fingerprint, null, null);
+        this(description, shortName, classNames, indexed, selection, shards, limit, fingerprint, null, null);
     }
 
-    private LabelledSet(String description, List<String> classNames, IndexedDataset indexed, int[] selection,
+    private LabelledSet(String description, String shortName, List<String> classNames, IndexedDataset indexed, int[] selection,
                         List<Path> shards, int limit, String fingerprint, LabelledSet parent, int[] positions) {
         this.description = description;
+        this.shortName = shortName;
         this.classNames = List.copyOf(classNames);
         this.indexed = indexed;
         this.selection = selection;
@@ -67,7 +70,8 @@ public final class LabelledSet {
         int[] sorted = positions.clone();
         java.util.Arrays.sort(sorted);
         Fingerprint fp = new Fingerprint().add("parent", fingerprint).add("positions", java.util.Arrays.toString(sorted));
-        return new LabelledSet(description + " (" + what + ")", classNames, null, null, null, 0, fp.hex(), this, sorted);
+        return new LabelledSet(description + " (" + what + ")", shortName + " (" + what + ")", classNames, null, null, null, 0,
+                fp.hex(), this, sorted);
     }
 
     /**
@@ -85,11 +89,12 @@ public final class LabelledSet {
             fp.addAll("classes", names);
         }
         String desc = type + " " + spec.path();
+        String shortName = baseName(spec.path());
         switch (type) {
             case "webdataset" -> {
                 List<Path> shards = WebDataset.shardsOf(spec.path());
                 shards.forEach(fp::addFiles);
-                return new LabelledSet(desc, names != null ? names : List.of(), null, null, shards, limit, fp.hex());
+                return new LabelledSet(desc, shortName, names != null ? names : List.of(), null, null, shards, limit, fp.hex());
             }
             case "csv", "tsv" -> {
                 if (csvLabelKey == null) {
@@ -98,16 +103,17 @@ public final class LabelledSet {
                 Path manifest = Path.of(spec.path());
                 fp.addFiles(manifest).add("image", spec.csvImageKey()).add("label", csvLabelKey);
                 IndexedDataset d = CsvDataset.open(manifest, type.equals("tsv") ? '\t' : ',', spec.csvImageKey(), null, csvLabelKey);
-                return indexed(desc, d, names != null ? names : List.of(), limit, fp);
+                return indexed(desc, shortName, d, names != null ? names : List.of(), limit, fp);
             }
             case "folder", "idx" -> {
                 fp.addFiles(Path.of(spec.path()));
                 if (type.equals("idx")) {
                     fp.add("split", spec.split());
                     desc += " (" + spec.split() + ")";
+                    shortName += " (" + spec.split() + ")";
                 }
                 IndexedDataset d = DataSources.indexed(spec);
-                return indexed(desc, d, d.classNames(), limit, fp);
+                return indexed(desc, shortName, d, d.classNames(), limit, fp);
             }
             case "coco" -> throw new IllegalArgumentException(spec.path() + " is a COCO captions file: it has captions, "
                     + "not class labels; use it for retrieval");
@@ -115,19 +121,32 @@ public final class LabelledSet {
         }
     }
 
-    private static LabelledSet indexed(String desc, IndexedDataset d, List<String> names, int limit, Fingerprint fp) {
+    /** The last name of a path or shard pattern ("…/shifted/gray/" gives "gray"), for labels. */
+    static String baseName(String path) {
+        String p = path.replaceAll("[/\\\\]+$", "");
+        int slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+        String base = slash >= 0 ? p.substring(slash + 1) : p;
+        return base.isEmpty() ? path : base;
+    }
+
+    private static LabelledSet indexed(String desc, String shortName, IndexedDataset d, List<String> names, int limit, Fingerprint fp) {
         int n = d.size();
         int m = limit > 0 ? Math.min(limit, n) : n;
         int[] sel = new int[m];
         for (int j = 0; j < m; j++) {
             sel[j] = (int) ((long) j * n / m);
         }
-        return new LabelledSet(desc, names, d, sel, null, limit, fp.hex());
+        return new LabelledSet(desc, shortName, names, d, sel, null, limit, fp.hex());
     }
 
-    /** A short description for logs and reports: type and path. */
+    /** A description for logs, results and report text: type and full path. */
     public String description() {
         return description;
+    }
+
+    /** A short name for chart labels: the base name of the folder or file (with the idx split). */
+    public String shortName() {
+        return shortName;
     }
 
     /**
@@ -163,9 +182,14 @@ public final class LabelledSet {
         return fingerprint;
     }
 
-    /** Samples that could not be read (missing files, broken shards) in the iterations so far. */
-    public int readFailures() {
-        return readFailures.get() + (parent != null ? parent.readFailures() : 0);
+    /** Samples that could not be read (missing files, broken shards, no label) in the iterations so far. */
+    public List<Skipped> readFailures() {
+        if (parent == null) {
+            return readFailures.entries();
+        }
+        List<Skipped> all = new ArrayList<>(parent.readFailures());
+        all.addAll(readFailures.entries());
+        return all;
     }
 
     /** The samples in order; unreadable and unlabelled ones are left out and counted. */
@@ -217,7 +241,7 @@ public final class LabelledSet {
                     }
                     pending = s;
                 } catch (IOException e) {
-                    readFailures.incrementAndGet();
+                    readFailures.add(indexed.describe(i), e.getMessage());
                     LOG.warning("skipping sample " + i + " of " + description + ": " + e.getMessage());
                 }
             }
@@ -240,6 +264,7 @@ public final class LabelledSet {
         private int shard;
         private int yielded;
         private Iterator<Sample> current;
+        private WebDataset currentSet;
         private Sample pending;
 
         @Override
@@ -249,12 +274,18 @@ public final class LabelledSet {
                     if (shard >= shards.size()) {
                         return false;
                     }
-                    current = new WebDataset(List.of(shards.get(shard++)), 0, 0, 1, 0, classNames, -1).samples(0, 0);
+                    currentSet = new WebDataset(List.of(shards.get(shard++)), 0, 0, 1, 0, classNames, -1);
+                    current = currentSet.samples(0, 0);
+                    continue;
+                }
+                boolean more = current.hasNext();
+                readFailures.addAll(currentSet.skippedItems()); // broken members and groups without an image
+                if (!more) {
                     continue;
                 }
                 Sample s = current.next();
                 if (s.label() < 0) {
-                    readFailures.incrementAndGet();
+                    readFailures.add(s.image() != null ? s.image().name() : s.key(), "no .cls label");
                     continue;
                 }
                 pending = s;

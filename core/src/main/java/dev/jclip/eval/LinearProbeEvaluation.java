@@ -112,7 +112,7 @@ public final class LinearProbeEvaluation {
             eff = probe.effectiveShots(zs);
         }
         return new Result(train.description(), test.description(), tr.size(), te.size(),
-                tr.skipped() + te.skipped(), names, options, probe,
+                tr.skipped().size() + te.skipped().size(), names, options, probe,
                 templates != null ? templates.name() : null, zs, eff);
     }
 

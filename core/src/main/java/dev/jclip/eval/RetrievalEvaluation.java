@@ -57,7 +57,7 @@ public final class RetrievalEvaluation {
         List<String> captions = kept.allCaptions();
         float[][] txt = store.texts(captions, "captions");
         float[][] sim = cosine(img.vectors(), txt);
-        return new Result(set.description(), kept.images().size(), captions.size(), img.skipped(),
+        return new Result(set.description(), kept.images().size(), captions.size(), img.skipped().size(),
                 RetrievalMetrics.of(sim, kept.imageOfCaption()));
     }
 

@@ -15,8 +15,17 @@ import java.util.List;
  * @param shifted        accuracies and gaps on each shifted set
  */
 public record Robustness(Accuracies inDistribution, List<Shift> shifted) {
-    /** Accuracies of both classifiers on one set. */
-    public record Accuracies(String set, double zeroShot, double probe) {
+    /**
+     * Accuracies of both classifiers on one set.
+     *
+     * @param set   the set's full description (results.json, report tables)
+     * @param label a short name for chart axes (e.g. the folder's base name)
+     */
+    public record Accuracies(String set, String label, double zeroShot, double probe) {
+        /** Accuracies of a set whose description is short enough to be its label. */
+        public Accuracies(String set, double zeroShot, double probe) {
+            this(set, set, zeroShot, probe);
+        }
     }
 
     /**

@@ -100,11 +100,11 @@ public final class RobustnessEvaluation {
         int numClasses = names.size();
         LinearProbe.Fitted probe = LinearProbe.fitAll(fitOn.vectors(), fitOn.labels(), numClasses, options);
         ZeroShotClassifier zs = store.zeroShot(names, templates);
-        Robustness.Accuracies id = measure(idTest.description(), testF, zs, probe, numClasses);
+        Robustness.Accuracies id = measure(idTest.description(), idTest.shortName(), testF, zs, probe, numClasses);
         say(log, id);
         List<Robustness.Accuracies> shifted = new ArrayList<>();
         for (LabelledSet s : shiftedSets) {
-            Robustness.Accuracies a = measure(s.description(), relabel(store.images(s, null), s, names), zs, probe, numClasses);
+            Robustness.Accuracies a = measure(s.description(), s.shortName(), relabel(store.images(s, null), s, names), zs, probe, numClasses);
             say(log, a);
             shifted.add(a);
         }
@@ -113,7 +113,7 @@ public final class RobustnessEvaluation {
             if (test != null) {
                 f = relabel(f, test, names);
             }
-            Robustness.Accuracies a = measure(sh.name(), f, zs, probe, numClasses);
+            Robustness.Accuracies a = measure(sh.name(), sh.name(), f, zs, probe, numClasses);
             say(log, a);
             shifted.add(a);
         }
@@ -133,23 +133,25 @@ public final class RobustnessEvaluation {
     }
 
     private static Features rows(Features f, int[] idx) {
-        return new Features(Splits.rows(f.vectors(), idx), Splits.entries(f.labels(), idx), Splits.entries(f.positions(), idx), 0);
+        return new Features(Splits.rows(f.vectors(), idx), Splits.entries(f.labels(), idx), Splits.entries(f.positions(), idx), List.of());
     }
 
-    private static Robustness.Accuracies measure(String name, Features f, ZeroShotClassifier zs, LinearProbe.Fitted probe,
+    private static Robustness.Accuracies measure(String name, String label, Features f, ZeroShotClassifier zs, LinearProbe.Fitted probe,
                                                  int numClasses) {
         if (f.size() == 0) {
             throw new IllegalArgumentException("no readable images in " + name);
         }
         double zsAcc = ClassificationMetrics.of(zs.logits(f.vectors(), 100), f.labels(), numClasses).top1();
         double probeAcc = probe.model().accuracy(LinearProbe.normalize(f.vectors()), f.labels());
-        return new Robustness.Accuracies(name, zsAcc, probeAcc);
+        return new Robustness.Accuracies(name, label, zsAcc, probeAcc);
     }
 
     /** Writes results.json, robustness.png and report.html into {@code dir}. */
-    public static Path write(Result r, Map<String, ?> about, Path dir) throws Exception {
-        EvalReports.writeJson(dir, EvalReports.document("robustness", about, r.toJson()));
-        Robustness rb = r.robustness();
+    /**
+     * The chart's bar groups: "in distribution", then each shifted set by its short label (a full
+     * description would be cut to "fold…" on the axis; results.json and the tables keep it whole).
+     */
+    static Map<String, Map<String, Double>> chartBars(Robustness rb) {
         Map<String, Map<String, Double>> bars = new LinkedHashMap<>();
         bars.put("zero-shot", new LinkedHashMap<>());
         bars.put("linear probe", new LinkedHashMap<>());
@@ -157,12 +159,29 @@ public final class RobustnessEvaluation {
         sets.add(new Robustness.Accuracies("in distribution", rb.inDistribution().zeroShot(), rb.inDistribution().probe()));
         rb.shifted().forEach(s -> sets.add(s.accuracies()));
         for (Robustness.Accuracies a : sets) {
-            bars.get("zero-shot").put(a.set(), a.zeroShot());
-            bars.get("linear probe").put(a.set(), a.probe());
+            String label = uniqueLabel(a.label(), bars.get("zero-shot").keySet());
+            bars.get("zero-shot").put(label, a.zeroShot());
+            bars.get("linear probe").put(label, a.probe());
         }
+        return bars;
+    }
+
+    /** {@code label}, or with " (2)", " (3)", … when two sets have the same short name. */
+    static String uniqueLabel(String label, java.util.Set<String> taken) {
+        String out = label;
+        for (int k = 2; taken.contains(out); k++) {
+            out = label + " (" + k + ")";
+        }
+        return out;
+    }
+
+    public static Path write(Result r, Map<String, ?> about, Path dir) throws Exception {
+        EvalReports.writeJson(dir, EvalReports.document("robustness", about, r.toJson()));
+        Robustness rb = r.robustness();
+        Map<String, Map<String, Double>> bars = chartBars(rb);
         Path png = dir.resolve("robustness.png");
         Charts.groupedBarChart("Zero-shot vs linear probe under distribution shift", "test set", "top-1 accuracy",
-                bars, png, Math.max(700, 140 * sets.size()), 460);
+                bars, png, Math.max(700, 140 * bars.get("zero-shot").size()), 460);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("probe trained on", r.train() + " (" + r.trainImages() + " images, λ = "
                 + String.format(java.util.Locale.ROOT, "%.3g", r.probeLambda()) + ")");

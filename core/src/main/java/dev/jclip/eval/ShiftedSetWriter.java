@@ -3,6 +3,7 @@ package dev.jclip.eval;
 import dev.jclip.data.ImageTransforms;
 import dev.jclip.data.Sample;
 import dev.jclip.data.Seeds;
+import dev.jclip.data.SkipLog;
 import dev.jclip.image.ClipPreprocessor;
 import dev.jclip.report.AtomicFiles;
 
@@ -38,6 +39,12 @@ public final class ShiftedSetWriter {
      * @return the number of images written
      */
     public static int write(LabelledSet set, ImageShift shift, int size, long seed, Path out) throws IOException {
+        return write(set, shift, size, seed, out, new SkipLog());
+    }
+
+    /** As {@link #write(LabelledSet, ImageShift, int, long, Path)}, listing what was left out in {@code skipped}. */
+    public static int write(LabelledSet set, ImageShift shift, int size, long seed, Path out, SkipLog skipped) throws IOException {
+        int before = set.readFailures().size();
         ClipPreprocessor pre = ClipPreprocessor.of(size);
         Files.createDirectories(out);
         int position = 0, written = 0;
@@ -48,7 +55,9 @@ public final class ShiftedSetWriter {
             try {
                 rgb = pre.toRgbU8(ImageTransforms.decode(s.image()));
             } catch (Exception e) {
-                LOG.warning("skipping " + s.key() + ": " + e);
+                skipped.add(s.image() != null ? s.image().name() : s.key(),
+                        e instanceof dev.jclip.image.ImageDecodeException d ? d.reason() : e.toString());
+                LOG.warning("skipping " + s.key() + ": " + e.getMessage());
                 continue;
             }
             // Same per-image seed as FeatureStore, so the written set equals the on-the-fly one.
@@ -59,6 +68,7 @@ public final class ShiftedSetWriter {
             AtomicFiles.write(file, png(rgb, size));
             written++;
         }
+        skipped.addAll(set.readFailures().subList(before, set.readFailures().size()));
         if (!set.classNames().isEmpty()) {
             AtomicFiles.write(out.resolve("classes.txt"),
                     (String.join("\n", set.classNames()) + "\n").getBytes(StandardCharsets.UTF_8));

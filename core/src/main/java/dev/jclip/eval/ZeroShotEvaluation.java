@@ -61,7 +61,7 @@ public final class ZeroShotEvaluation {
         if (f.size() == 0) {
             throw new IllegalArgumentException("no readable images in " + set.description());
         }
-        return new Result(set.description(), names, templates.name(), templates.size(), f.skipped(),
+        return new Result(set.description(), names, templates.name(), templates.size(), f.skipped().size(),
                 metrics(store, f, names, templates));
     }
 

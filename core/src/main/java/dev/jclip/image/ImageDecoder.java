@@ -18,8 +18,15 @@ import java.util.Iterator;
  * bit, gray, gray+alpha, RGB, RGBA, palette), JPEG (baseline, progressive, grayscale, CMYK),
  * GIF (first frame), BMP and WebP. JPEG variants, WebP and BMP come from TwelveMonkeys ImageIO
  * plugins, found through the ImageIO service registry.
+ *
+ * <p>A file that ends early (see {@link Truncation}) or whose header declares more than
+ * {@link #MAX_PIXELS} pixels is refused with an {@link ImageDecodeException} naming it, never
+ * decoded into a partial or padded picture.
  */
 public final class ImageDecoder {
+    /** PIL's {@code DecompressionBombError} threshold: 2 × {@code Image.MAX_IMAGE_PIXELS} (89,478,485). */
+    public static final long MAX_PIXELS = 2L * 89_478_485L;
+
     static {
         ImageIO.setUseCache(false);
         ImageIO.scanForPlugins();
@@ -42,6 +49,10 @@ public final class ImageDecoder {
         if (bytes.length == 0) {
             throw new ImageDecodeException(name, "the file is empty");
         }
+        String truncated = Truncation.reason(bytes);
+        if (truncated != null) {
+            throw new ImageDecodeException(name, truncated);
+        }
         if (bytes.length > 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
             bytes = JpegMarkers.withoutIccProfile(bytes);
         }
@@ -53,6 +64,7 @@ public final class ImageDecoder {
             ImageReader reader = preferred(readers);
             try {
                 reader.setInput(in, true, true);
+                checkPixels(reader.getWidth(0), reader.getHeight(0), name);
                 String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
                 if (format.contains("jpeg") || format.contains("jpg")) {
                     DecodedImage cmyk = tryCmykJpeg(reader, name);
@@ -69,6 +81,20 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name, e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
+        }
+    }
+
+    /**
+     * Refuses images over PIL's decompression-bomb limit (twice {@code Image.MAX_IMAGE_PIXELS}) from
+     * their header, before any pixel memory is allocated: a tiny file can declare 60000 × 60000.
+     */
+    static void checkPixels(long width, long height, String name) throws ImageDecodeException {
+        if (width <= 0 || height <= 0) {
+            throw new ImageDecodeException(name, "impossible size " + width + " × " + height);
+        }
+        if (width * height > MAX_PIXELS) {
+            throw new ImageDecodeException(name, String.format("%d × %d = %,d pixels is over the limit of %,d "
+                    + "(PIL's decompression-bomb limit)", width, height, width * height, MAX_PIXELS));
         }
     }
 

@@ -38,6 +38,7 @@ public final class ClipModel extends Module {
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
     private Precision precision = Precision.FP32;
+    private volatile boolean closed;
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
@@ -207,12 +208,17 @@ public final class ClipModel extends Module {
 
     /** Parameters and buffers by reference key name, in PyTorch's state-dict order. */
     public Map<String, Tensor> stateDict() {
+        ensureOpen();
+        return stateDictOf(this);
+    }
+
+    private static Map<String, Tensor> stateDictOf(Module m) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        StringTensorDict p = named_parameters(true);
+        StringTensorDict p = m.named_parameters(true);
         for (long i = 0; i < p.size(); i++) {
             out.put(p.get(i).key().getString(), new Tensor(p.get(i).value()));
         }
-        StringTensorDict b = named_buffers(true);
+        StringTensorDict b = m.named_buffers(true);
         for (long i = 0; i < b.size(); i++) {
             out.put(b.get(i).key().getString(), new Tensor(b.get(i).value()));
         }
@@ -221,6 +227,7 @@ public final class ClipModel extends Module {
 
     /** Parameters (not buffers) by reference key name; only those requiring grad when trainableOnly. */
     public Map<String, Tensor> namedParameters(boolean trainableOnly) {
+        ensureOpen();
         Map<String, Tensor> out = new LinkedHashMap<>();
         StringTensorDict p = named_parameters(true);
         for (long i = 0; i < p.size(); i++) {
@@ -247,6 +254,54 @@ public final class ClipModel extends Module {
         try (NoGradGuard ng = new NoGradGuard()) {
             logitScale.clamp_(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0.0)),
                     new org.bytedeco.pytorch.ScalarOptional(new Scalar(Math.log(100))));
+        }
+    }
+
+    /**
+     * Frees the memory of every parameter, gradient and buffer now rather than whenever the
+     * garbage collector gets to the model: each tensor is set to an empty storage, and since all
+     * Java handles of a tensor (the layers' fields, the module's tables) share one implementation,
+     * the storage is released at once and the allocator returns it to the system. Int8 packed
+     * weights are dropped and go with the garbage collector; so do the module objects themselves
+     * (a few KB; libtorch's module tree holds references to them, so they are not deallocated
+     * here). After close the model must not be used: {@link #stateDict()} and
+     * {@link #namedParameters} and every {@link dev.jclip.Clip} method throw IllegalStateException.
+     * Closing twice does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (precision == Precision.INT8) {
+            dequantizeInt8();
+        }
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (Tensor t : stateDictOf(this).values()) {
+                Tensor g = t.grad();
+                if (g.defined()) {
+                    g.set_();
+                }
+                g.close();
+                t.set_();
+                t.close();
+            }
+        }
+        // glibc keeps freed blocks in its arenas (measured: 4 ViT-B/32 load/close cycles grew RSS by
+        // 900 MB without this, 0 with it); malloc_trim hands them back to the system.
+        org.bytedeco.javacpp.Pointer.trimMemory();
+    }
+
+    /** Whether {@link #close()} has freed this model's tensors. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** @throws IllegalStateException when the model is closed */
+    public void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the CLIP model is closed (its tensors were freed by close())");
         }
     }
 

@@ -31,7 +31,9 @@ import java.util.Map;
 public final class SafeTensors {
     /** Headers larger than this are refused outright (real ones are a few hundred KB). */
     static final long MAX_HEADER = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys are refused: with a tensor named twice, which entry "wins" would be a parser accident. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private SafeTensors() {
     }
@@ -100,24 +102,29 @@ public final class SafeTensors {
 
     private static Map<String, String> metadataOf(ByteBuffer header, Path file) throws TensorFileException {
         Map<String, String> meta = new LinkedHashMap<>();
-        try {
-            JsonNode m = JSON.readTree(header.array()).get("__metadata__");
-            if (m != null && m.isObject()) {
-                m.fields().forEachRemaining(f -> meta.put(f.getKey(), f.getValue().asText()));
-            }
-        } catch (IOException e) {
-            throw new TensorFileException(file + ": malformed header: " + e.getMessage(), e);
+        JsonNode root = headerTree(new String(header.array(), StandardCharsets.UTF_8), file);
+        JsonNode m = root == null ? null : root.get("__metadata__");
+        if (m != null && m.isObject()) {
+            m.fields().forEachRemaining(f -> meta.put(f.getKey(), f.getValue().asText()));
         }
         return meta;
     }
 
-    private static List<Entry> parseHeader(String json, long dataSize, Path file) throws TensorFileException {
-        JsonNode root;
+    private static JsonNode headerTree(String json, Path file) throws TensorFileException {
         try {
-            root = JSON.readTree(json);
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new TensorFileException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.startsWith("Duplicate field ")) {
+                String name = msg.substring("Duplicate field ".length());
+                throw new TensorFileException(file + ": malformed header: tensor " + name + " is listed twice", e);
+            }
+            throw new TensorFileException(file + ": header is not valid JSON: " + msg, e);
         }
+    }
+
+    private static List<Entry> parseHeader(String json, long dataSize, Path file) throws TensorFileException {
+        JsonNode root = headerTree(json, file);
         if (root == null || !root.isObject()) {
             throw new TensorFileException(file + ": header is not a JSON object");
         }

@@ -2,6 +2,9 @@ package dev.jclip.eval;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,5 +111,30 @@ class MetricsTest {
         assertEquals(0.05, avg.zeroShotGap(), 1e-12);
         assertEquals(0.2, avg.probeGap(), 1e-12);
         assertEquals(0.75, avg.gapClosed(), 1e-12);
+    }
+
+    @Test
+    void robustnessChartLabelsSetsByShortNames() throws Exception {
+        Robustness r = Robustness.of(new Robustness.Accuracies("folder /data/cifar10/test", "test", 0.6, 0.8), java.util.List.of(
+                new Robustness.Accuracies("folder /tmp/shifted/gray", "gray", 0.5, 0.4),
+                new Robustness.Accuracies("folder /other/gray", "gray", 0.4, 0.3),
+                new Robustness.Accuracies("blur", 0.3, 0.2)));
+        var bars = RobustnessEvaluation.chartBars(r);
+        assertEquals(java.util.List.of("in distribution", "gray", "gray (2)", "blur"), java.util.List.copyOf(bars.get("zero-shot").keySet()));
+        assertEquals(0.3, bars.get("linear probe").get("gray (2)"), 0);
+
+        Path tmp = Files.createTempDirectory("shortnames");
+        try {
+            Path gray = Files.createDirectories(tmp.resolve("shifted/gray/cat"));
+            Files.write(gray.resolve("a.png"), new byte[]{1});
+            LabelledSet set = LabelledSet.open(dev.jclip.data.DataSources.Spec.of(tmp.resolve("shifted/gray") + "/", "auto"), null, 0);
+            assertEquals("gray", set.shortName());
+            assertTrue(set.description().endsWith("shifted/gray/"), set.description());
+            assertEquals("gray (held-out 30%)", set.subset(new int[]{0}, "held-out 30%").shortName());
+        } finally {
+            try (var w = Files.walk(tmp)) {
+                w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 }

@@ -104,6 +104,21 @@ class SafeTensorsTest {
         }
     }
 
+    @Test
+    void refusesATensorNamedTwice() throws IOException {
+        // Both entries are valid on their own; a lenient JSON parser would silently keep the second.
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"w.weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"w.weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
+        Path f = tmp.resolve("dup.safetensors");
+        Files.write(f, withHeader(header, new byte[8]));
+        for (var read : List.<org.junit.jupiter.api.function.Executable>of(() -> SafeTensors.read(f), () -> SafeTensors.readMetadata(f))) {
+            TensorFileException e = assertThrows(TensorFileException.class, read);
+            assertTrue(e.getMessage().contains("malformed header: tensor 'w.weight' is listed twice"), e.getMessage());
+            assertTrue(e.getMessage().contains("dup.safetensors"), e.getMessage());
+        }
+    }
+
     private static byte[] withHeader(String json, byte[] data) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
