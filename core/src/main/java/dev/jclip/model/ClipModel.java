@@ -261,7 +261,7 @@ public final class ClipModel extends Module {
      * Frees the memory of every parameter, gradient and buffer now rather than whenever the
      * garbage collector gets to the model: each tensor is set to an empty storage, and since all
      * Java handles of a tensor (the layers' fields, the module's tables) share one implementation,
-     * the storage is released at once and the allocator returns it to the system. Int8 packed
+     * the storage is released at once and the allocator returns it to the system. The bf16 copies and int8 packed
      * weights are dropped and go with the garbage collector; so do the module objects themselves
      * (a few KB; libtorch's module tree holds references to them, so they are not deallocated
      * here). After close the model must not be used: {@link #stateDict()} and
@@ -273,10 +273,9 @@ public final class ClipModel extends Module {
         if (closed) {
             return;
         }
+        // drop the bf16 copies and int8 packed weights first: they are not in the state dict
+        setPrecision(Precision.FP32);
         closed = true;
-        if (precision == Precision.INT8) {
-            dequantizeInt8();
-        }
         try (NoGradGuard ng = new NoGradGuard()) {
             for (Tensor t : stateDictOf(this).values()) {
                 Tensor g = t.grad();
