@@ -40,6 +40,7 @@ public final class WebDataset implements SampleSource {
     private final List<String> classNames;
     private final long knownSize;
     private final AtomicLong skipped = new AtomicLong();
+    private final List<String> shardErrors = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public WebDataset(List<Path> shards, long seed, int rank, int world, int buffer, List<String> classNames, long knownSize) {
         if (shards.isEmpty()) {
@@ -74,6 +75,13 @@ public final class WebDataset implements SampleSource {
 
     public long skipped() {
         return skipped.get();
+    }
+
+    /** Why shards were abandoned part-way ({@code "<shard>: <error>"}), in the order it happened. */
+    public List<String> shardErrors() {
+        synchronized (shardErrors) {
+            return List.copyOf(shardErrors);
+        }
     }
 
     /** This rank's shards for an epoch. */
@@ -144,6 +152,7 @@ public final class WebDataset implements SampleSource {
                     }
                 } catch (IOException | RuntimeException e) {
                     skipped.incrementAndGet();
+                    shardErrors.add(current + ": " + e);
                     LOG.warning("skipping the rest of shard " + current + ": " + e);
                     closeQuietly();
                 }
