@@ -177,9 +177,10 @@ public final class PartitionEmbedder {
         Map<Path, Path> files = new HashMap<>();
         try {
             Path meta = dir.resolve("." + part + ".parquet" + tag);
-            Map<String, String> kv = Map.of("jclip.model", job.model(), "jclip.precision", job.precision(),
+            // sorted: Map.of's order changes from JVM to JVM, and the footer must not
+            Map<String, String> kv = new java.util.TreeMap<>(Map.of("jclip.model", job.model(), "jclip.precision", job.precision(),
                     "jclip.skipped", Long.toString(result.skipped()), "jclip.dim", Integer.toString(dim()),
-                    "jclip.input", p.input());
+                    "jclip.input", p.input()));
             MetadataFile.write(meta, rows, kv);
             try (var ch = java.nio.channels.FileChannel.open(meta, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);

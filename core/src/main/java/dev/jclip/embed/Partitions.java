@@ -7,7 +7,6 @@ import dev.jclip.data.Sample;
 import dev.jclip.data.WebDataset;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -78,10 +77,8 @@ public final class Partitions {
         private final String shard, prefix;
 
         ShardReader(EmbedJob job, Partition p) throws IOException {
+            // a shard that cannot even be opened (gone, unreadable) is reported like a corrupt one
             Path file = Path.of(p.shard());
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("shard not found: " + file);
-            }
             List<String> names = job.classNames() == null ? List.of() : dev.jclip.data.ClassNames.load(job.classNames());
             this.wd = new WebDataset(List.of(file), 0, 0, 1, 0, names, -1);
             this.it = wd.samples(0, 0);
