@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 PreprocessCommand.class,
                 InfoCommand.class,
                 EmbedCommand.class,
+                EmbedDatasetCommand.class,
                 ClassifyCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,

@@ -41,6 +41,7 @@ public final class WebDataset implements SampleSource {
     private final long knownSize;
     private final AtomicLong skipped = new AtomicLong();
     private final SkipLog skippedItems = new SkipLog();
+    private final List<String> shardErrors = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public WebDataset(List<Path> shards, long seed, int rank, int world, int buffer, List<String> classNames, long knownSize) {
         if (shards.isEmpty()) {
@@ -81,6 +82,13 @@ public final class WebDataset implements SampleSource {
     @Override
     public List<Skipped> skippedItems() {
         return skippedItems.entries();
+    }
+
+    /** Why shards were abandoned part-way ({@code "<shard>: <error>"}), in the order it happened. */
+    public List<String> shardErrors() {
+        synchronized (shardErrors) {
+            return List.copyOf(shardErrors);
+        }
     }
 
     /** This rank's shards for an epoch. */
@@ -152,6 +160,7 @@ public final class WebDataset implements SampleSource {
                 } catch (IOException | RuntimeException e) {
                     skipped.incrementAndGet();
                     skippedItems.add(current + " (the rest of the shard)", e.toString());
+                    shardErrors.add(current + ": " + e);
                     LOG.warning("skipping the rest of shard " + current + ": " + e);
                     closeQuietly();
                 }

@@ -1,0 +1,219 @@
+package dev.jclip.embed;
+
+import dev.jclip.Clip;
+import dev.jclip.data.ImageTransforms;
+import dev.jclip.image.DecodedImage;
+import dev.jclip.model.ClipModel;
+import dev.jclip.tensor.HostTensor;
+import dev.jclip.tensor.Torch;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+
+/**
+ * Embeds one partition and writes its files. Images are decoded and preprocessed on the given
+ * pool, a few batches ahead of the encoder, in the partition's order; a sample that cannot be
+ * read or decoded is skipped and counted. Both engines run exactly this code, so they write the
+ * same rows, in the same batches, with the same vectors.
+ */
+public final class PartitionEmbedder {
+    private final Clip clip;
+    private final EmbedJob job;
+    private final ExecutorService pool;
+
+    public PartitionEmbedder(Clip clip, EmbedJob job, ExecutorService decodePool) {
+        this.clip = clip;
+        this.job = job;
+        this.pool = decodePool;
+    }
+
+    private record Decoded(int width, int height, float[] pixels) {
+    }
+
+    private record Pending(Partitions.Item item, Future<Decoded> pixels) {
+    }
+
+    /** Embeds {@code p}; {@code progress} hears the number of samples done as it goes. */
+    public PartitionResult run(Partition p, LongConsumer progress) throws IOException {
+        return run(p, progress, () -> { });
+    }
+
+    /**
+     * Embeds {@code p}, runs {@code beforeCommit} once every file is written to its temporary name
+     * (a seam for fault-injection tests), then renames the files into place and writes the marker.
+     */
+    public PartitionResult run(Partition p, LongConsumer progress, Runnable beforeCommit) throws IOException {
+        long t0 = System.nanoTime();
+        int batch = job.batchSize();
+        List<MetadataRow> rows = new ArrayList<>();
+        List<float[]> images = new ArrayList<>(), texts = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        long skipped = 0, withText = 0;
+        Partitions.Reader reader = Partitions.open(job, p);
+        ArrayDeque<Pending> queue = new ArrayDeque<>();
+        List<Partitions.Item> batchItems = new ArrayList<>(batch);
+        List<Decoded> batchPixels = new ArrayList<>(batch);
+        int window = batch * 3;
+        while (true) {
+            while (queue.size() < window && reader.hasNext()) {
+                Partitions.Item it = reader.next();
+                queue.add(new Pending(it, pool.submit(() -> decode(it))));
+            }
+            Pending head = queue.poll();
+            if (head != null) {
+                try {
+                    batchPixels.add(head.pixels.get());
+                    batchItems.add(head.item);
+                } catch (ExecutionException e) {
+                    skipped++;
+                    if (errors.size() < EmbeddingLayout.MAX_ERRORS) {
+                        errors.add(head.item.sample().key() + ": " + e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while embedding " + p.name(), e);
+                }
+            }
+            if (batchItems.size() == batch || (head == null && !batchItems.isEmpty())) {
+                images.addAll(encodeImages(batchPixels));
+                List<String> captions = new ArrayList<>();
+                for (Partitions.Item it : batchItems) {
+                    if (it.sample().caption() != null) {
+                        captions.add(it.sample().caption());
+                    }
+                }
+                float[][] tv = job.texts() && !captions.isEmpty() ? encodeTexts(captions) : new float[0][];
+                int t = 0;
+                for (int i = 0; i < batchItems.size(); i++) {
+                    Partitions.Item it = batchItems.get(i);
+                    Decoded d = batchPixels.get(i);
+                    rows.add(new MetadataRow(it.sample().key(), it.source(), it.member(), it.sample().caption(),
+                            it.sample().label(), d.width(), d.height(), it.bytes()));
+                    if (job.texts()) {
+                        texts.add(it.sample().caption() != null ? tv[t++] : new float[dim()]);
+                    }
+                }
+                withText += tv.length;
+                progress.accept(batchItems.size());
+                batchItems.clear();
+                batchPixels.clear();
+            }
+            if (head == null) {
+                break;
+            }
+        }
+        skipped += reader.unreadable();
+        List<String> allErrors = new ArrayList<>(reader.errors());
+        allErrors.addAll(errors);
+        if (allErrors.size() > EmbeddingLayout.MAX_ERRORS) {
+            allErrors = allErrors.subList(0, EmbeddingLayout.MAX_ERRORS);
+        }
+        PartitionResult result = new PartitionResult(p.name(), p.input(), rows.size(), skipped, withText, allErrors,
+                reader.shardError(), (System.nanoTime() - t0) / 1e9);
+        write(p, rows, images, job.texts() ? texts : null, result, beforeCommit);
+        return result;
+    }
+
+    private Decoded decode(Partitions.Item it) throws Exception {
+        DecodedImage img = ImageTransforms.decode(it.sample().image());
+        return new Decoded(img.width(), img.height(), clip.preprocessor().preprocess(img));
+    }
+
+    private int dim() {
+        return clip.config().embedDim();
+    }
+
+    private List<float[]> encodeImages(List<Decoded> px) {
+        int r = clip.config().imageResolution(), per = 3 * r * r;
+        float[] flat = new float[px.size() * per];
+        for (int i = 0; i < px.size(); i++) {
+            System.arraycopy(px.get(i).pixels(), 0, flat, i * per, per);
+        }
+        ClipModel m = clip.model();
+        try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
+            Tensor t = Torch.toTorchFloat(HostTensor.ofFloats(flat, px.size(), 3, r, r));
+            return rows(m.encodeImage(t));
+        }
+    }
+
+    private float[][] encodeTexts(List<String> captions) {
+        HostTensor tokens = clip.tokenizer().tokenizeTensor(captions, clip.config().contextLength(), true);
+        try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
+            return rows(clip.model().encodeText(Torch.toTorch(tokens))).toArray(new float[0][]);
+        }
+    }
+
+    private static List<float[]> rows(Tensor t) {
+        float[] v = Torch.toFloatArray(t);
+        int n = (int) t.size(0), d = (int) t.size(1);
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d));
+        }
+        return out;
+    }
+
+    private void write(Partition p, List<MetadataRow> rows, List<float[]> images, List<float[]> texts,
+                       PartitionResult result, Runnable beforeCommit) throws IOException {
+        Path dir = job.outDir();
+        String part = p.name();
+        // a unique temporary name per attempt: a retried or speculative task never writes over
+        // another attempt's half-written file, and the last rename wins with identical content
+        String tag = "." + UUID.randomUUID() + ".tmp";
+        Map<Path, Path> files = new HashMap<>();
+        try {
+            Path meta = dir.resolve("." + part + ".parquet" + tag);
+            // sorted: Map.of's order changes from JVM to JVM, and the footer must not
+            Map<String, String> kv = new java.util.TreeMap<>(Map.of("jclip.model", job.model(), "jclip.precision", job.precision(),
+                    "jclip.skipped", Long.toString(result.skipped()), "jclip.dim", Integer.toString(dim()),
+                    "jclip.input", p.input()));
+            MetadataFile.write(meta, rows, kv);
+            try (var ch = java.nio.channels.FileChannel.open(meta, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            files.put(meta, EmbeddingLayout.metadata(dir, part));
+            Path img = dir.resolve("." + part + ".image.npy" + tag);
+            writeForced(img, NpyMatrix.encode(images.toArray(new float[0][]), dim(), job.fp16()));
+            files.put(img, EmbeddingLayout.images(dir, part));
+            if (texts != null) {
+                Path txt = dir.resolve("." + part + ".text.npy" + tag);
+                writeForced(txt, NpyMatrix.encode(texts.toArray(new float[0][]), dim(), job.fp16()));
+                files.put(txt, EmbeddingLayout.texts(dir, part));
+            }
+            beforeCommit.run();
+            for (Map.Entry<Path, Path> e : files.entrySet()) {
+                EmbeddingLayout.commit(e.getKey(), e.getValue());
+            }
+            EmbeddingLayout.writeMarker(dir, result);
+        } finally {
+            for (Path tmp : files.keySet()) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void writeForced(Path file, byte[] bytes) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+}
