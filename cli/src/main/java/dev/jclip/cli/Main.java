@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 ClassifyCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
