@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 IndexCommand.class,
                 SearchCommand.class,
+                ServeCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -36,6 +36,7 @@ public final class ClipQueryEncoder implements QueryEncoder {
 
     /** Decoded and preprocessed pixels [1, 3, R, R] of an encoded image. */
     public static HostTensor pixels(ClipPreprocessor pre, byte[] bytes, String name) throws IOException {
+        PixelLimit.check(bytes, name);
         float[] px = pre.preprocess(ImageDecoder.decode(bytes, name));
         return HostTensor.ofFloats(px, 1, 3, pre.size(), pre.size());
     }

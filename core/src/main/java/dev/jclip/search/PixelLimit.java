@@ -15,14 +15,24 @@ import java.util.Iterator;
  * (PIL raises DecompressionBombError there), so a 1 KB PNG that claims 50,000 × 50,000 pixels
  * never allocates gigabytes.
  */
-final class PixelLimit {
-    static final long MAX_PIXELS = 2L * 89_478_485L;
+public final class PixelLimit {
+    public static final long MAX_PIXELS = 2L * 89_478_485L;
 
     private PixelLimit() {
     }
 
-    static void check(Path file) throws ImageDecodeException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    /** Fails when the header of {@code file} claims more than {@link #MAX_PIXELS} pixels. */
+    public static void check(Path file) throws ImageDecodeException {
+        check(file.toFile(), file.toString());
+    }
+
+    /** The same for an encoded image in memory. */
+    public static void check(byte[] bytes, String name) throws ImageDecodeException {
+        check(new java.io.ByteArrayInputStream(bytes), name);
+    }
+
+    private static void check(Object source, String name) throws ImageDecodeException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(source)) {
             if (in == null) {
                 return;
             }
@@ -35,7 +45,7 @@ final class PixelLimit {
                 r.setInput(in, true, true);
                 long pixels = (long) r.getWidth(0) * r.getHeight(0);
                 if (pixels > MAX_PIXELS) {
-                    throw new ImageDecodeException(file.toString(), "decompression bomb: " + r.getWidth(0) + "x"
+                    throw new ImageDecodeException(name, "decompression bomb: " + r.getWidth(0) + "x"
                             + r.getHeight(0) + " = " + pixels + " pixels exceeds the limit of " + MAX_PIXELS);
                 }
             } finally {
