@@ -379,15 +379,22 @@ public final class ImageIndex implements AutoCloseable {
                     scores.add(v == null ? 2 * sd.score - 1 : Vectors.dot(q, v));
                 }
             }
+            // rank on scores first and load stored fields only for the k kept
+            Integer[] order = new Integer[docs.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores.get(i)).thenComparingInt(i -> docs.get(i)[0]));
             List<Hit> hits = new ArrayList<>();
             StoredFields sf = s.storedFields();
-            for (int i = 0; i < docs.size(); i++) {
-                if (scores.get(i) >= threshold) {
-                    hits.add(new Hit(entry(sf.document(docs.get(i)[0])), scores.get(i)));
+            for (int i = 0; i < order.length && hits.size() < k; i++) {
+                float score = scores.get(order[i]);
+                if (score < threshold) {
+                    break;
                 }
+                hits.add(new Hit(entry(sf.document(docs.get(order[i])[0])), score));
             }
-            hits.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingLong(h -> h.entry().id()));
-            return hits.size() > k ? new ArrayList<>(hits.subList(0, k)) : hits;
+            return hits;
         } finally {
             searchers.release(s);
         }
