@@ -70,6 +70,10 @@ final class SearchCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Format format = new Format();
 
+    @Option(names = "--quality", description = "Instead of a query: precision@n and mAP of the queries TEMPLATE(class) "
+            + "for each class folder name in the index (e.g. --quality \"a photo of a {}.\").", paramLabel = "TEMPLATE")
+    String quality;
+
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query terms (see above); '+' and '-' are separate words.")
     List<String> query = new ArrayList<>();
 
@@ -84,6 +88,9 @@ final class SearchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--duplicates takes no query");
                 }
                 return duplicates(index);
+            }
+            if (quality != null) {
+                return quality(index);
             }
             if (query.isEmpty()) {
                 throw new IllegalArgumentException("give a query (or --duplicates)");
@@ -146,6 +153,31 @@ final class SearchCommand implements Callable<Integer> {
         }
         Precision p = precision != null ? precision : Precision.parse(s.precision());
         return Clip.load(m, p);
+    }
+
+    private int quality(ImageIndex index) throws Exception {
+        if (!quality.contains("{}")) {
+            throw new IllegalArgumentException("--quality takes a template with {} for the class name");
+        }
+        java.util.TreeMap<String, String> queries = new java.util.TreeMap<>();
+        index.forEachVector((e, v) -> {
+            java.nio.file.Path parent = java.nio.file.Path.of(e.path()).getParent();
+            String c = parent == null ? "" : parent.getFileName().toString();
+            queries.put(c, quality.replace("{}", c));
+        });
+        Clip clip = load(index.settings());
+        var r = dev.jclip.search.SearchQuality.run(index, queries, t -> clip.encodeTexts(List.of(t))[0], n);
+        if (format.json) {
+            System.out.println(new ObjectMapper().writeValueAsString(r));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%-16s %8s %8s %8s%n", "class", "P@" + n, "AP", "images");
+        for (var c : r.classes()) {
+            System.out.printf(Locale.ROOT, "%-16s %8.4f %8.4f %8d%n", c.className(), c.precisionAtK(), c.averagePrecision(), c.relevant());
+        }
+        System.out.printf(Locale.ROOT, "%-16s %8.4f %8.4f   (exact search, query \"%s\")%n", "mean", r.meanPrecisionAtK(),
+                r.meanAveragePrecision(), quality);
+        return 0;
     }
 
     private int duplicates(ImageIndex index) throws Exception {

@@ -202,6 +202,18 @@ class SearchServerTest {
     }
 
     @Test
+    void boundedLoopbackLoadTestHasNoErrorsAndRefusesOtherHosts() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        var r = LoadTest.run(new LoadTest.Spec(URI.create(base + "/"), 4, 40, 60, null, pid, true));
+        assertEquals(0, ((Number) r.get("errors")).intValue(), r.toString());
+        assertEquals(40, ((Number) r.get("requests")).intValue(), r.toString());
+        assertTrue(((Number) r.get("p99_ms")).doubleValue() >= ((Number) r.get("p50_ms")).doubleValue());
+        assertTrue(r.containsKey("rss_mb_max"), r.toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+                LoadTest.run(new LoadTest.Spec(URI.create("http://192.0.2.1:8080/"), 1, 1, 1, null, 0, true)));
+    }
+
+    @Test
     void apiKeyGuardsEveryEndpoint(@TempDir Path dir) throws Exception {
         ServerConfig cfg = ServerConfig.defaults().withHostPort("127.0.0.1", 0).withApiKey("s3cret");
         try (SearchServer guarded = SearchServer.start(clip, index, "vit-s", cfg)) {
