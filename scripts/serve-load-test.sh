@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded loopback load test of `clip serve`, with request batching on and off.
-# Usage: scripts/serve-load-test.sh INDEX_DIR [CLIENTS] [REQUESTS] [PORT]
+# Usage: [BATCHES="32 1"] [SERVE_ARGS="--threads 1"] scripts/serve-load-test.sh INDEX_DIR [CLIENTS] [REQUESTS] [PORT]
 # Starts the server on 127.0.0.1 twice (--max-batch 32, then --max-batch 1), runs `clip loadtest`
 # against each (text searches + /vectorize, at most REQUESTS requests and 120 s), prints one JSON
 # line per run (qps, p50/p99, errors, server RSS first/max/last) and stops the server it started.
@@ -11,9 +11,9 @@ clients="${2:-8}"
 requests="${3:-400}"
 port="${4:-18080}"
 "$root/clip" --version >/dev/null   # build once before timing anything
-for batch in 32 1; do
+for batch in ${BATCHES:-32 1}; do
   log="$(mktemp)"
-  "$root/clip" serve --index "$index" --host 127.0.0.1 --port "$port" --max-batch "$batch" >"$log" 2>&1 &
+  "$root/clip" serve --index "$index" --host 127.0.0.1 --port "$port" --max-batch "$batch" ${SERVE_ARGS:-} >"$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 240); do

@@ -51,8 +51,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "32", description = "Most texts/images per encoder call; 1 disables batching (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--batch-wait-ms", defaultValue = "2", description = "How long the encoder waits for more requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-wait-ms", defaultValue = "0", description = "How long the encoder waits for more requests (default: ${DEFAULT-VALUE}).")
     int batchWaitMs;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads for the encoder (default: libtorch's, the number of cores).")
+    Integer threads;
 
     @Option(names = "--index-name", defaultValue = "jclip", description = "Index name for clip-retrieval's /indices-list (default: ${DEFAULT-VALUE}).")
     String indexName;
@@ -76,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!InetAddress.getByName(host).isLoopbackAddress()) {
             System.err.println("warning: listening on " + host + ", reachable from other machines"
                     + (key == null ? " WITHOUT an API key (--api-key or $" + KEY_ENV + ")" : ""));
+        }
+        if (threads != null) {
+            org.bytedeco.pytorch.global.torch.set_num_threads(Math.max(1, threads));
         }
         long t0 = System.nanoTime();
         Clip clip = Clip.load(m, p);

@@ -137,8 +137,13 @@ public final class EncoderBatcher implements AutoCloseable {
         }
         try {
             if (!texts.isEmpty()) {
-                float[][] v = clip.encodeTexts(texts.stream().map(Job::text).toList());
-                complete(texts, v);
+                List<String> in = new ArrayList<>(texts.stream().map(Job::text).toList());
+                // pad to a power of two: libtorch sets up kernels per input shape, and a few batch
+                // sizes are far cheaper to keep warm than every size from 1 to maxBatch
+                while (Integer.bitCount(in.size()) != 1) {
+                    in.add(in.get(in.size() - 1));
+                }
+                complete(texts, clip.encodeTexts(in));
             }
             if (!images.isEmpty()) {
                 int r = clip.config().imageResolution(), per = 3 * r * r;

@@ -14,7 +14,7 @@ public record ServerConfig(String host, int port, String apiKey, long maxBodyByt
     public static final long DEFAULT_MAX_BODY = 16L << 20;
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, null, DEFAULT_MAX_BODY, 256, 16, 2000, 1000, 32, 2, "jclip");
+        return new ServerConfig("127.0.0.1", 8080, null, DEFAULT_MAX_BODY, 256, 16, 2000, 1000, 32, 0, "jclip");
     }
 
     public ServerConfig withHostPort(String h, int p) {
