@@ -37,9 +37,21 @@ final class SearchService {
         return config;
     }
 
+    private volatile long lastRefresh = System.nanoTime();
+
     ImageIndex index() {
         if (index == null) {
             throw new ApiError(404, "this server has no index (started without one): only /vectorize works");
+        }
+        long now = System.nanoTime();
+        if (now - lastRefresh > 5_000_000_000L) {
+            // pick up what a concurrent `clip index` committed, at most every 5 s
+            lastRefresh = now;
+            try {
+                index.refresh();
+            } catch (IOException e) {
+                throw new ApiError(500, "index refresh failed: " + e.getMessage());
+            }
         }
         return index;
     }
