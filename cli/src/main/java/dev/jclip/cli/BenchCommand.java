@@ -22,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Model configuration as JSON text or a JSON file (instead of a preset).")
     String config;
 
-    @Option(names = "--task", defaultValue = "image", description = "image, text, train, preprocess or gemm (the machine's fp32/bf16/int8 matmul ceiling).")
+    @Option(names = "--task", defaultValue = "image", description = "image, text, train, preprocess, search, or gemm (the machine's fp32/bf16/int8 matmul ceiling).")
     String task;
 
     @Option(names = "--batch", defaultValue = "16")
@@ -59,10 +59,51 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "224", description = "Preprocessing size (task preprocess).")
     int size;
 
+    @Option(names = "--sizes", split = ",", defaultValue = "10000,100000",
+            description = "Task search: index sizes (default: ${DEFAULT-VALUE}; up to 1000000).")
+    java.util.List<Integer> sizes;
+
+    @Option(names = "--dim", description = "Task search: vector width (default: the model's embedding width).")
+    Integer dim;
+
+    @Option(names = "--queries", defaultValue = "200", description = "Task search: HNSW queries timed (default: ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(names = "--exact-queries", defaultValue = "50", description = "Task search: exact queries (recall truth) (default: ${DEFAULT-VALUE}).")
+    int exactQueries;
+
+    @Option(names = "--candidates", defaultValue = "" + dev.jclip.search.ImageIndex.DEFAULT_CANDIDATES,
+            description = "Task search: HNSW search beam (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--quantize", defaultValue = "none", description = "Task search: none, int7 or int4.")
+    String quantize;
+
+    @Option(names = "--distribution", defaultValue = "clustered", description = "Task search: clustered, uniform or both.")
+    String distribution;
+
     @Override
     public Integer call() throws Exception {
         if (task.equals("gemm")) {
             System.out.println(dev.jclip.bench.GemmBench.run(threads, Math.max(iters, 5)));
+            return 0;
+        }
+        if (task.equals("search")) {
+            int d = dim != null ? dim : ModelPresets.get(model).embedDim();
+            java.util.List<Boolean> kinds = switch (distribution) {
+                case "clustered" -> java.util.List.of(true);
+                case "uniform" -> java.util.List.of(false);
+                case "both" -> java.util.List.of(true, false);
+                default -> throw new IllegalArgumentException("--distribution clustered, uniform or both");
+            };
+            Path work = Path.of(System.getProperty("java.io.tmpdir"));
+            for (boolean clustered : kinds) {
+                for (int n : sizes) {
+                    var spec = new dev.jclip.search.SearchBench.Spec(n, d, queries, exactQueries, 10, candidates,
+                            dev.jclip.search.Quantization.parse(quantize), clustered, 42);
+                    System.out.println(dev.jclip.search.SearchBench.run(spec, work, System.err::println).json());
+                }
+            }
             return 0;
         }
         if (task.equals("preprocess")) {

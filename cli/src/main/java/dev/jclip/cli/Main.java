@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
                 ClassifyCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
+                ServeCommand.class,
+                LoadTestCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,0 +1,140 @@
+package dev.jclip.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclip.Clip;
+import dev.jclip.model.Precision;
+import dev.jclip.search.BadFile;
+import dev.jclip.search.ImageEncoder;
+import dev.jclip.search.ImageIndex;
+import dev.jclip.search.IndexMismatchException;
+import dev.jclip.search.IndexReport;
+import dev.jclip.search.IndexSettings;
+import dev.jclip.search.Indexer;
+import dev.jclip.search.ModelFingerprint;
+import dev.jclip.search.Quantization;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code clip index}: an incremental HNSW index of image folders. */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = {"Embed every image under the given folders into a Lucene HNSW index. Incremental: only new "
+                + "files and files whose size or modification time changed are embedded; entries of vanished files are "
+                + "removed; undecodable files are skipped, counted and listed. Commits every --commit-every images, "
+                + "so a killed run resumes where its last commit was.",
+                "The first run needs --model; later runs reuse the model recorded in the index and refuse another."})
+final class IndexCommand implements Callable<Integer> {
+    @Mixin
+    IndexOptions indexOptions;
+
+    @Option(names = {"-m", "--model"}, description = "Released model name or checkpoint (default: the one the index was built with).")
+    String model;
+
+    @Option(names = "--precision", converter = ModelOption.PrecisionConverter.class,
+            description = "fp32, bf16, int8 or auto (default: the index's, else fp32).")
+    Precision precision;
+
+    @Option(names = "--quantize", description = "Vector quantization of a new index: none, int7 (Lucene 7-bit scalar; alias int8) "
+            + "or int4 (default: none, or the index's).")
+    String quantize;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Images per encoder batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--commit-every", defaultValue = "256", description = "Commit after this many images (default: ${DEFAULT-VALUE}).")
+    int commitEvery;
+
+    @Option(names = "--threads", description = "Decode threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
+    List<Path> paths;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = indexOptions.dir();
+        IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
+        String m = model != null ? model : recorded != null ? recorded.model() : null;
+        if (m == null) {
+            throw new IllegalArgumentException("no index at " + dir + " yet: give the model to build it with (--model)");
+        }
+        Precision p = precision != null ? precision
+                : recorded != null ? Precision.parse(recorded.precision()) : Precision.FP32;
+        Quantization q = quantize != null ? Quantization.parse(quantize)
+                : recorded != null ? recorded.quantization() : Quantization.NONE;
+        String fingerprint = ModelFingerprint.of(m);
+        if (recorded != null && !recorded.fingerprint().equals(fingerprint)) {
+            throw new IndexMismatchException("cannot add to " + dir + ": it was built with model " + recorded.model()
+                    + ", not " + m + "; use another --index or delete this one");
+        }
+        long l0 = System.nanoTime();
+        Clip clip = Clip.load(m, p);
+        double loadSeconds = (System.nanoTime() - l0) / 1e9;
+        IndexSettings settings = new IndexSettings(recorded != null ? recorded.model() : ModelFingerprint.recordedName(m),
+                fingerprint, clip.precision().name().toLowerCase(Locale.ROOT), clip.config().embedDim(), q);
+        Indexer indexer = new Indexer(ImageEncoder.of(clip)).batchSize(batch).commitEvery(commitEvery)
+                .progress(quiet ? null : System.err);
+        if (threads != null) {
+            indexer.threads(threads);
+        }
+        IndexReport r;
+        int total;
+        try (ImageIndex index = ImageIndex.openForWriting(dir, settings)) {
+            r = indexer.run(index, paths);
+            total = index.size();
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("index", dir.toString());
+            out.put("model", settings.model());
+            out.put("precision", settings.precision());
+            out.put("quantization", q.label());
+            out.put("scanned", r.scanned());
+            out.put("embedded", r.embedded());
+            out.put("added", r.added());
+            out.put("updated", r.updated());
+            out.put("unchanged", r.unchanged());
+            out.put("removed", r.removed());
+            out.put("known_bad", r.knownBad());
+            out.put("bad", r.bad());
+            out.put("commits", r.commits());
+            out.put("images_in_index", total);
+            out.put("model_load_s", loadSeconds);
+            out.put("seconds", r.seconds());
+            out.put("images_per_s", r.imagesPerSecond());
+            System.out.println(new ObjectMapper().writeValueAsString(out));
+            return 0;
+        }
+        if (r.embedded() == 0 && r.bad().isEmpty()) {
+            System.out.printf(Locale.ROOT, "nothing to embed: all %d files unchanged%s; %d removed; the index holds %d images%n",
+                    r.unchanged(), r.knownBad() > 0 ? " (" + r.knownBad() + " known bad files skipped)" : "",
+                    r.removed(), total);
+        } else {
+            System.out.printf(Locale.ROOT, "embedded %d images (%d new, %d changed) in %.1f s, %.1f images/s; %d unchanged, "
+                            + "%d removed, %d bad; the index holds %d images (%s)%n",
+                    r.embedded(), r.added(), r.updated(), r.seconds(), r.imagesPerSecond(), r.unchanged(), r.removed(),
+                    r.bad().size() + r.knownBad(), total, dir);
+        }
+        if (!r.bad().isEmpty()) {
+            System.out.println("skipped " + r.bad().size() + " bad files:");
+            for (BadFile b : r.bad()) {
+                System.out.println("  " + b.path() + ": " + b.reason());
+            }
+        }
+        return 0;
+    }
+}

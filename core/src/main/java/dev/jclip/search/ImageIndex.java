@@ -1,0 +1,471 @@
+package dev.jclip.search;
+
+import dev.jclip.zeroshot.Vectors;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
+
+/**
+ * An image embedding index in a Lucene directory: one document per file with its path, size,
+ * modification time and pixel size as stored fields and its L2-normalized embedding in an HNSW
+ * vector field (dot product = cosine). Every {@link #commit()} is atomic (Lucene writes new
+ * segment files and then a new {@code segments_N}), so a process killed at any point leaves the
+ * last commit readable and complete. The settings ({@link IndexSettings}) and the next free id
+ * travel in each commit's user data.
+ *
+ * <p>Open with {@link #openForWriting} (one writer at a time; Lucene's lock file refuses a second)
+ * or {@link #openReadOnly}. Searching is thread-safe in both modes.
+ */
+public final class ImageIndex implements AutoCloseable {
+    static final String F_ID = "id";
+    static final String F_PATH = "path";
+    static final String F_SIZE = "size";
+    static final String F_MTIME = "mtime";
+    static final String F_WIDTH = "width";
+    static final String F_HEIGHT = "height";
+    static final String F_BAD = "bad";
+    static final String F_VECTOR = "vector";
+    /** HNSW graph degree and construction beam: Lucene's defaults (16, 100). */
+    static final int MAX_CONN = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN;
+    static final int BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
+    /** HNSW search beam when fewer results are asked for: recall@10 ≥ 0.95 up to 10⁶ vectors (docs/search.md). */
+    public static final int DEFAULT_CANDIDATES = 100;
+
+    private final Path path;
+    private final Directory dir;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final IndexSettings settings;
+    private long nextId;
+    /** Ids of the paths in the index (writing mode only), so replacing a file keeps its id without a lookup. */
+    private final Map<String, Long> ids = new HashMap<>();
+
+    private ImageIndex(Path path, Directory dir, IndexWriter writer, SearcherManager searchers, IndexSettings settings, long nextId) {
+        this.path = path;
+        this.dir = dir;
+        this.writer = writer;
+        this.searchers = searchers;
+        this.settings = settings;
+        this.nextId = nextId;
+    }
+
+    /** True when {@code dir} holds a committed index. */
+    public static boolean exists(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Directory d = FSDirectory.open(dir)) {
+            return DirectoryReader.indexExists(d);
+        }
+    }
+
+    /** The settings recorded in the last commit of the index at {@code dir}. */
+    public static IndexSettings readSettings(Path dir) throws IOException {
+        try (Directory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
+            IndexSettings s = IndexSettings.fromCommitData(r.getIndexCommit().getUserData());
+            if (s == null) {
+                throw new IndexMismatchException(dir + " is a Lucene index but not a jclip image index");
+            }
+            return s;
+        }
+    }
+
+    /**
+     * Opens (or creates) the index at {@code dir} for adding and removing images with vectors made
+     * under {@code wanted}; refuses an existing index built with other settings.
+     */
+    public static ImageIndex openForWriting(Path dir, IndexSettings wanted) throws IOException {
+        Files.createDirectories(dir);
+        IndexSettings existing = exists(dir) ? readSettings(dir) : null;
+        if (existing != null) {
+            String why = existing.mismatch(wanted);
+            if (why != null) {
+                throw new IndexMismatchException("cannot add to " + dir + ": " + why
+                        + "; use another --index or delete this one");
+            }
+        }
+        Directory d = FSDirectory.open(dir);
+        try {
+            IndexWriterConfig cfg = new IndexWriterConfig()
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCodec(codec(wanted.quantization()))
+                    .setRAMBufferSizeMB(256);
+            IndexWriter w = new IndexWriter(d, cfg);
+            long next = 0;
+            if (existing != null) {
+                next = Long.parseLong(commitValue(w, "jclip.nextId", "0"));
+            }
+            ImageIndex index = new ImageIndex(dir, d, w, new SearcherManager(w, null), wanted, next);
+            index.entries().forEach((p, e) -> index.ids.put(p, e.id()));
+            if (existing == null) {
+                index.commit(); // record the settings at once: an empty index already knows its model
+            }
+            return index;
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing index for searching only (another process may be writing it). */
+    public static ImageIndex openReadOnly(Path dir) throws IOException {
+        if (!exists(dir)) {
+            throw new IOException("no index at " + dir + " (build one with: clip index --index " + dir + " --model M FOLDER)");
+        }
+        IndexSettings s = readSettings(dir);
+        Directory d = FSDirectory.open(dir);
+        try {
+            return new ImageIndex(dir, d, null, new SearcherManager(d, null), s, -1);
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private static String commitValue(IndexWriter w, String key, String dflt) {
+        for (Map.Entry<String, String> e : w.getLiveCommitData()) {
+            if (e.getKey().equals(key)) {
+                return e.getValue();
+            }
+        }
+        return dflt;
+    }
+
+    private static Lucene912Codec codec(Quantization q) {
+        KnnVectorsFormat format = q == Quantization.NONE
+                ? new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH)
+                : new Lucene99HnswScalarQuantizedVectorsFormat(MAX_CONN, BEAM_WIDTH, 1, q.bits(), false, null, null);
+        return new Lucene912Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return format;
+            }
+        };
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public IndexSettings settings() {
+        return settings;
+    }
+
+    private IndexWriter writer() {
+        if (writer == null) {
+            throw new IllegalStateException("index opened read-only");
+        }
+        return writer;
+    }
+
+    /**
+     * Adds (or replaces) the image at {@code path} with its embedding (normalized here). Replacing
+     * keeps the file's id, so links to it stay valid. Returns the id.
+     */
+    public synchronized long add(String path, long size, long mtimeMillis, int width, int height, float[] vector) throws IOException {
+        if (vector.length != settings.dim()) {
+            throw new IllegalArgumentException("vector of width " + vector.length + " in an index of width " + settings.dim());
+        }
+        float[] unit = Vectors.normalized(vector);
+        for (float v : unit) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("non-finite embedding for " + path);
+            }
+        }
+        long id = idFor(path);
+        Document doc = base(id, path, size, mtimeMillis);
+        doc.add(new StoredField(F_WIDTH, width));
+        doc.add(new StoredField(F_HEIGHT, height));
+        doc.add(new KnnFloatVectorField(F_VECTOR, unit, VectorSimilarityFunction.DOT_PRODUCT));
+        writer().updateDocument(new Term(F_PATH, path), doc);
+        return id;
+    }
+
+    /** Records a file that could not be decoded (no vector), so that it is not retried while unchanged. */
+    public synchronized void addBad(String path, long size, long mtimeMillis, String reason) throws IOException {
+        Document doc = base(idFor(path), path, size, mtimeMillis);
+        doc.add(new StoredField(F_BAD, reason));
+        writer().updateDocument(new Term(F_PATH, path), doc);
+    }
+
+    private Document base(long id, String path, long size, long mtimeMillis) {
+        Document doc = new Document();
+        doc.add(new StringField(F_ID, Long.toString(id), Field.Store.YES));
+        doc.add(new StringField(F_PATH, path, Field.Store.YES));
+        doc.add(new StoredField(F_SIZE, size));
+        doc.add(new StoredField(F_MTIME, mtimeMillis));
+        return doc;
+    }
+
+    private long idFor(String path) {
+        return ids.computeIfAbsent(path, p -> nextId++);
+    }
+
+    public synchronized void remove(String path) throws IOException {
+        writer().deleteDocuments(new Term(F_PATH, path));
+        ids.remove(path);
+    }
+
+    /** Makes everything added so far durable (fsync + atomic rename of the commit point). */
+    public synchronized void commit() throws IOException {
+        Map<String, String> data = settings.toCommitData();
+        data.put("jclip.nextId", Long.toString(nextId));
+        writer().setLiveCommitData(data.entrySet());
+        writer().commit();
+        searchers.maybeRefreshBlocking();
+    }
+
+    /** Picks up changes: the writer's uncommitted ones, or other processes' commits when read-only. */
+    public void refresh() throws IOException {
+        searchers.maybeRefreshBlocking();
+    }
+
+    /** Every entry (good and bad), by path. */
+    public Map<String, IndexEntry> entries() throws IOException {
+        refresh();
+        Map<String, IndexEntry> out = new HashMap<>();
+        IndexSearcher s = searchers.acquire();
+        try {
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                LeafReader r = leaf.reader();
+                Bits live = r.getLiveDocs();
+                StoredFields sf = r.storedFields();
+                for (int d = 0; d < r.maxDoc(); d++) {
+                    if (live == null || live.get(d)) {
+                        IndexEntry e = entry(sf.document(d));
+                        out.put(e.path(), e);
+                    }
+                }
+            }
+        } finally {
+            searchers.release(s);
+        }
+        return out;
+    }
+
+    /** Number of searchable images (entries with a vector). */
+    public int size() throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            int n = 0;
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+                Bits live = leaf.reader().getLiveDocs();
+                if (v == null) {
+                    continue;
+                }
+                for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
+                    if (live == null || live.get(d)) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    public Optional<IndexEntry> entry(long id) throws IOException {
+        return find(new TermQuery(new Term(F_ID, Long.toString(id))));
+    }
+
+    /** The stored (normalized, float32) vector of an image, empty for an unknown id or a bad file. */
+    public Optional<float[]> vector(long id) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs td = s.search(new TermQuery(new Term(F_ID, Long.toString(id))), 1);
+            if (td.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(vectorOf(s, td.scoreDocs[0].doc));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private Optional<IndexEntry> find(org.apache.lucene.search.Query q) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs td = s.search(q, 1);
+            if (td.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(entry(s.storedFields().document(td.scoreDocs[0].doc)));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static IndexEntry entry(Document d) {
+        return new IndexEntry(Long.parseLong(d.get(F_ID)), d.get(F_PATH),
+                d.getField(F_SIZE).numericValue().longValue(), d.getField(F_MTIME).numericValue().longValue(),
+                d.getField(F_WIDTH) == null ? 0 : d.getField(F_WIDTH).numericValue().intValue(),
+                d.getField(F_HEIGHT) == null ? 0 : d.getField(F_HEIGHT).numericValue().intValue(),
+                d.get(F_BAD));
+    }
+
+    private static float[] vectorOf(IndexSearcher s, int globalDoc) throws IOException {
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(globalDoc, leaves));
+        FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+        int d = globalDoc - leaf.docBase;
+        if (v == null || v.advance(d) != d) {
+            return null;
+        }
+        return v.vectorValue().clone();
+    }
+
+    /**
+     * The {@code k} images most similar to {@code query} (normalized here) with cosine ≥
+     * {@code threshold}: by HNSW with a beam of {@code max(k, candidates)}, or by scanning every
+     * vector when {@code exact}. HNSW hits are re-scored on the float32 vectors, so scores are
+     * exact cosines also with quantization.
+     */
+    public List<Hit> search(float[] query, int k, boolean exact, float threshold, int candidates) throws IOException {
+        if (query.length != settings.dim()) {
+            throw new IllegalArgumentException("query vector of width " + query.length + " for an index of width " + settings.dim());
+        }
+        float[] q = Vectors.normalized(query);
+        IndexSearcher s = searchers.acquire();
+        try {
+            List<int[]> docs = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            if (exact) {
+                scan(s, q, k, docs, scores);
+            } else {
+                TopDocs td = s.search(new KnnFloatVectorQuery(F_VECTOR, q, Math.max(k, candidates)), Math.max(k, candidates));
+                for (ScoreDoc sd : td.scoreDocs) {
+                    float[] v = vectorOf(s, sd.doc);
+                    docs.add(new int[]{sd.doc});
+                    scores.add(v == null ? 2 * sd.score - 1 : Vectors.dot(q, v));
+                }
+            }
+            // rank on scores first and load stored fields only for the k kept
+            Integer[] order = new Integer[docs.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores.get(i)).thenComparingInt(i -> docs.get(i)[0]));
+            List<Hit> hits = new ArrayList<>();
+            StoredFields sf = s.storedFields();
+            for (int i = 0; i < order.length && hits.size() < k; i++) {
+                float score = scores.get(order[i]);
+                if (score < threshold) {
+                    break;
+                }
+                hits.add(new Hit(entry(sf.document(docs.get(order[i])[0])), score));
+            }
+            return hits;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    private static void scan(IndexSearcher s, float[] q, int k, List<int[]> docs, List<Float> scores) throws IOException {
+        PriorityQueue<float[]> top = new PriorityQueue<>(Comparator.comparingDouble((float[] a) -> a[0]));
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+            if (v == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
+                if (live != null && !live.get(d)) {
+                    continue;
+                }
+                float score = Vectors.dot(q, v.vectorValue());
+                if (top.size() < k) {
+                    top.add(new float[]{score, leaf.docBase + d});
+                } else if (score > top.peek()[0]) {
+                    top.poll();
+                    top.add(new float[]{score, leaf.docBase + d});
+                }
+            }
+        }
+        for (float[] t : top) {
+            docs.add(new int[]{(int) t[1]});
+            scores.add(t[0]);
+        }
+    }
+
+    /** Calls {@code each} with every searchable entry and its vector (for duplicate detection). */
+    public void forEachVector(BiConsumer<IndexEntry, float[]> each) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+                if (v == null) {
+                    continue;
+                }
+                Bits live = leaf.reader().getLiveDocs();
+                StoredFields sf = leaf.reader().storedFields();
+                for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
+                    if (live == null || live.get(d)) {
+                        each.accept(entry(sf.document(d)), v.vectorValue().clone());
+                    }
+                }
+            }
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** Merges into one segment (one HNSW graph: faster queries); costs a graph rebuild. */
+    public void forceMerge() throws IOException {
+        writer().forceMerge(1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (writer != null) {
+                commit();
+            }
+            searchers.close();
+            if (writer != null) {
+                writer.close();
+            }
+        } finally {
+            dir.close();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.jclip.search;
+
+import dev.jclip.image.ClipPreprocessor;
+import dev.jclip.image.DecodedImage;
+import dev.jclip.image.ImageDecoder;
+import dev.jclip.tensor.HostTensor;
+import dev.jclip.util.ProgressBar;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Brings an {@link ImageIndex} up to date with folders of images: walks them, embeds files that
+ * are new or whose size or modification time changed, removes entries of files that are gone, and
+ * records undecodable files so they are skipped (and counted) until they change. Decoding and
+ * preprocessing run on worker threads ahead of the encoder, so the encoder never waits for a
+ * batch while there is work left; the index is committed every {@code commitEvery} images, so a
+ * killed run loses at most that many.
+ */
+public final class Indexer {
+    /** Extensions of the formats {@link ImageDecoder} reads. */
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "dib", "webp");
+
+    private final ImageEncoder encoder;
+    private int batchSize = 32;
+    private int commitEvery = 256;
+    private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private PrintStream progress = null;
+
+    public Indexer(ImageEncoder encoder) {
+        this.encoder = encoder;
+    }
+
+    public Indexer batchSize(int n) {
+        this.batchSize = Math.max(1, n);
+        return this;
+    }
+
+    /** Commit after this many embedded images (default 256). */
+    public Indexer commitEvery(int n) {
+        this.commitEvery = Math.max(1, n);
+        return this;
+    }
+
+    /** Decode/preprocess threads (default: the number of cores). */
+    public Indexer threads(int n) {
+        this.threads = Math.max(1, n);
+        return this;
+    }
+
+    /** Where to draw the progress bar (null: none). */
+    public Indexer progress(PrintStream out) {
+        this.progress = out;
+        return this;
+    }
+
+    /** Image files under {@code roots} (files given directly are taken whatever their extension), sorted. */
+    public static List<Path> imageFiles(List<Path> roots) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path root : roots) {
+            Path r = root.toAbsolutePath().normalize();
+            if (Files.isRegularFile(r)) {
+                out.add(r);
+            } else if (Files.isDirectory(r)) {
+                try (Stream<Path> s = Files.walk(r)) {
+                    s.filter(p -> Files.isRegularFile(p) && isImageName(p)).sorted().forEach(out::add);
+                }
+            } else {
+                throw new IOException("no such file or folder: " + root);
+            }
+        }
+        return out.stream().distinct().toList();
+    }
+
+    static boolean isImageName(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private record Todo(Path file, long size, long mtime, boolean replacing) {
+    }
+
+    private record Prepared(Todo todo, int width, int height, float[] pixels, String error) {
+    }
+
+    /** Updates {@code index} from the images under {@code roots}. */
+    public IndexReport run(ImageIndex index, List<Path> roots) throws IOException {
+        long t0 = System.nanoTime();
+        List<Path> files = imageFiles(roots);
+        Map<String, IndexEntry> known = index.entries();
+        List<Todo> todo = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int unchanged = 0, knownBad = 0;
+        for (Path f : files) {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            String key = f.toString();
+            seen.add(key);
+            IndexEntry e = known.get(key);
+            long mtime = a.lastModifiedTime().toMillis();
+            if (e != null && e.unchanged(a.size(), mtime)) {
+                unchanged++;
+                knownBad += e.isBad() ? 1 : 0;
+            } else {
+                todo.add(new Todo(f, a.size(), mtime, e != null));
+            }
+        }
+        int removed = 0;
+        for (String p : known.keySet()) {
+            if (!seen.contains(p) && underAny(p, roots)) {
+                index.remove(p);
+                removed++;
+            }
+        }
+        int[] counts = new int[3]; // added, updated, commits
+        List<BadFile> bad = new ArrayList<>();
+        long e0 = System.nanoTime();
+        if (!todo.isEmpty()) {
+            embed(index, todo, counts, bad);
+        }
+        double embedSeconds = (System.nanoTime() - e0) / 1e9;
+        index.commit();
+        counts[2]++;
+        return new IndexReport(files.size(), unchanged, counts[0], counts[1], removed, knownBad, bad, counts[2],
+                (System.nanoTime() - t0) / 1e9, embedSeconds);
+    }
+
+    private static boolean underAny(String path, List<Path> roots) {
+        for (Path r : roots) {
+            String root = r.toAbsolutePath().normalize().toString();
+            if (path.equals(root) || path.startsWith(root.endsWith("/") ? root : root + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void embed(ImageIndex index, List<Todo> todo, int[] counts, List<BadFile> bad) throws IOException {
+        ClipPreprocessor pre = ClipPreprocessor.of(encoder.resolution());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "index-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        ProgressBar bar = progress == null ? ProgressBar.silent("index", todo.size(), "images")
+                : new ProgressBar("index", todo.size(), "images", progress);
+        int window = 2 * batchSize + 2 * threads;
+        Deque<Future<Prepared>> ahead = new ArrayDeque<>();
+        int next = 0, sinceCommit = 0;
+        List<Prepared> batch = new ArrayList<>();
+        try {
+            while (next < todo.size() || !ahead.isEmpty() || !batch.isEmpty()) {
+                while (next < todo.size() && ahead.size() < window) {
+                    Todo t = todo.get(next++);
+                    ahead.add(pool.submit(() -> prepare(pre, t)));
+                }
+                if (!ahead.isEmpty()) {
+                    Prepared p = take(ahead.poll());
+                    if (p.error != null) {
+                        bad.add(new BadFile(p.todo.file.toString(), p.error));
+                        index.addBad(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.error);
+                        bar.add(1);
+                        continue;
+                    }
+                    batch.add(p);
+                }
+                if (batch.size() == batchSize || (ahead.isEmpty() && next == todo.size() && !batch.isEmpty())) {
+                    float[][] v = encoder.encode(stack(batch, pre.size()));
+                    for (int i = 0; i < batch.size(); i++) {
+                        Prepared p = batch.get(i);
+                        index.add(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.width, p.height, v[i]);
+                        counts[p.todo.replacing ? 1 : 0]++;
+                    }
+                    bar.add(batch.size());
+                    sinceCommit += batch.size();
+                    batch.clear();
+                    if (sinceCommit >= commitEvery) {
+                        index.commit();
+                        counts[2]++;
+                        sinceCommit = 0;
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            bar.finish();
+        }
+    }
+
+    private static Prepared prepare(ClipPreprocessor pre, Todo t) {
+        try {
+            PixelLimit.check(t.file);
+            DecodedImage img = ImageDecoder.decode(t.file);
+            return new Prepared(t, img.width(), img.height(), pre.preprocess(img), null);
+        } catch (IOException e) {
+            return new Prepared(t, 0, 0, null, e.getMessage());
+        } catch (RuntimeException e) {
+            return new Prepared(t, 0, 0, null, e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+        }
+    }
+
+    private static Prepared take(Future<Prepared> f) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static HostTensor stack(List<Prepared> batch, int size) {
+        int per = 3 * size * size;
+        float[] all = new float[batch.size() * per];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i).pixels, 0, all, i * per, per);
+        }
+        return HostTensor.ofFloats(all, batch.size(), 3, size, size);
+    }
+}
