@@ -131,6 +131,9 @@ public final class Clip {
 
     /** Unnormalized embeddings of texts (tokenized with truncation to the context length). */
     public float[][] encodeTexts(List<String> texts) {
+        if (model.sentenceTower() != null) {
+            return model.text().encode(texts);
+        }
         return encodeTokens(tokenizer.tokenizeTensor(texts, model.config().contextLength(), true));
     }
 

@@ -38,30 +38,55 @@ public final class ClipModel extends Module {
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
     private Precision precision = Precision.FP32;
+    /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
+    private final SentenceEncoderTower sentenceTower;
+    private final TextTower text;
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
-        this(c, true);
+        this(c, true, null);
     }
 
-    private ClipModel(ClipConfig c, boolean init) {
+    /**
+     * A model whose text tower is a locked sentence encoder with a fresh projection; the text fields
+     * of {@code imageConfig} are replaced by {@link SentenceEncoderTower#configFor}'s.
+     */
+    public static ClipModel withSentenceEncoder(ClipConfig imageConfig, SentenceEncoderTower.Spec text) {
+        return new ClipModel(SentenceEncoderTower.configFor(imageConfig, text), true, text);
+    }
+
+    private ClipModel(ClipConfig c, boolean init, SentenceEncoderTower.Spec sentence) {
         this.config = c;
+        if (sentence != null) {
+            // a locked sentence encoder replaces the whole text side; only its projection is a parameter
+            positionalEmbedding = null;
+            textProjection = null;
+            transformer = null;
+            tokenEmbedding = null;
+            lnFinal = null;
+            tokenEmbeddingModule = null;
+            logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
+            Module v = buildVisual(c);
+            visual = v;
+            imageEncoder = (ImageEncoder) v;
+            sentenceTower = register_module("text_encoder", new SentenceEncoderTower(sentence, c.embedDim()));
+            text = sentenceTower;
+            if (init) {
+                initialize();
+                sentenceTower.initialize();
+            }
+            return;
+        }
+        sentenceTower = null;
+        text = new ClipTextTower(this);
         int tw = c.transformerWidth();
         // own parameters first: PyTorch lists them before the children's, as in the reference key order
         positionalEmbedding = Params.parameter(this, "positional_embedding", torch.empty(c.contextLength(), tw));
         textProjection = Params.parameter(this, "text_projection", torch.empty(tw, c.embedDim()));
         logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
-        if (c.isVit()) {
-            VisionTransformer v = register_module("visual", new VisionTransformer(c.imageResolution(),
-                    c.visionPatchSize(), c.visionWidth(), c.visionLayers().get(0), c.visionHeads(), c.embedDim()));
-            visual = v;
-            imageEncoder = v;
-        } else {
-            ModifiedResNet r = register_module("visual", new ModifiedResNet(c.visionLayers(), c.embedDim(),
-                    c.visionHeads(), c.imageResolution(), c.visionWidth()));
-            visual = r;
-            imageEncoder = r;
-        }
+        Module vis = buildVisual(c);
+        visual = vis;
+        imageEncoder = (ImageEncoder) vis;
         transformer = register_module("transformer", new Transformer(tw, c.transformerLayers(), c.transformerHeads()));
         Module emb = register_module("token_embedding", new Module());
         tokenEmbeddingModule = emb;
@@ -72,11 +97,18 @@ public final class ClipModel extends Module {
         }
     }
 
+    private Module buildVisual(ClipConfig c) {
+        if (c.isVit()) {
+            return register_module("visual", new VisionTransformer(c.imageResolution(),
+                    c.visionPatchSize(), c.visionWidth(), c.visionLayers().get(0), c.visionHeads(), c.embedDim()));
+        }
+        return register_module("visual", new ModifiedResNet(c.visionLayers(), c.embedDim(),
+                c.visionHeads(), c.imageResolution(), c.visionWidth()));
+    }
+
     /** OpenAI's initialize_parameters: scaled normal initializations of the text tower and attention pool. */
     private void initialize() {
         try (NoGradGuard ng = new NoGradGuard()) {
-            torch.normal_(tokenEmbedding, 0, 0.02);
-            torch.normal_(positionalEmbedding, 0, 0.01);
             if (visual instanceof ModifiedResNet r) {
                 AttentionPool2d ap = r.attnpool;
                 double std = Math.pow(ap.cProj.weight.size(1), -0.5);
@@ -89,6 +121,11 @@ public final class ClipModel extends Module {
                     }
                 }
             }
+            if (transformer == null) {
+                return;
+            }
+            torch.normal_(tokenEmbedding, 0, 0.02);
+            torch.normal_(positionalEmbedding, 0, 0.01);
             int w = config.transformerWidth();
             double projStd = Math.pow(w, -0.5) * Math.pow(2.0 * config.transformerLayers(), -0.5);
             double attnStd = Math.pow(w, -0.5);
@@ -108,7 +145,22 @@ public final class ClipModel extends Module {
      * shapes, or as the target of a checkpoint load (which overwrites every tensor).
      */
     public static ClipModel shapeOnly(ClipConfig c) {
-        return new ClipModel(c, false);
+        return new ClipModel(c, false, null);
+    }
+
+    /** As {@link #shapeOnly(ClipConfig)}, with a sentence-encoder text tower when {@code text} is not null. */
+    public static ClipModel shapeOnly(ClipConfig c, SentenceEncoderTower.Spec text) {
+        return new ClipModel(c, false, text);
+    }
+
+    /** The text tower: CLIP's own transformer or a locked sentence encoder with its projection. */
+    public TextTower text() {
+        return text;
+    }
+
+    /** The sentence-encoder text tower, or null when the text tower is CLIP's own transformer. */
+    public SentenceEncoderTower sentenceTower() {
+        return sentenceTower;
     }
 
     public ClipConfig config() {
@@ -170,6 +222,10 @@ public final class ClipModel extends Module {
     }
 
     private Tensor encodeTextRaw(Tensor tokens) {
+        if (sentenceTower != null) {
+            throw new IllegalStateException("this model's text tower is the sentence encoder " + sentenceTower.kind()
+                    + ", which takes texts, not CLIP tokens: use Clip.encodeTexts or text().encode");
+        }
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
@@ -259,7 +315,10 @@ public final class ClipModel extends Module {
     }
 
     private java.util.List<ResidualAttentionBlock> allBlocks() {
-        java.util.List<ResidualAttentionBlock> blocks = new java.util.ArrayList<>(transformer.blocks());
+        java.util.List<ResidualAttentionBlock> blocks = new java.util.ArrayList<>();
+        if (transformer != null) {
+            blocks.addAll(transformer.blocks());
+        }
         if (visual instanceof VisionTransformer v) {
             blocks.addAll(v.transformer.blocks());
         }
