@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * A CLIP model: an image tower ({@link VisionTransformer} or {@link ModifiedResNet}), the causal
  * text transformer, both projected into one embedding space, and the learnable logit scale.
- * Parameter names equal the reference state-dict keys, so checkpoints load by name.
+ * Parameter names equal the reference state-dict keys, so checkpoints load by name. The text
+ * tower may instead be a locked pretrained sentence encoder with a trainable projection
+ * ({@link #withSentenceEncoder}, {@link #text()}); the CLIP text fields are then null.
  */
 public final class ClipModel extends Module {
     /** ln(1/0.07), the paper's initial temperature. */

@@ -50,8 +50,8 @@ public final class SentenceEncoderTower extends Module implements TextTower {
 
         /** The spec of a known encoder name ("minilm", "minilm-q"). */
         public static Spec named(String name) {
-            SentenceEncoders.spec(name); // fails listing the known names
-            return new Spec(name, 384);
+            SentenceEncoders.Spec s = SentenceEncoders.spec(name); // fails listing the known names
+            return new Spec(s.name(), s.dim());
         }
     }
 
@@ -123,12 +123,8 @@ public final class SentenceEncoderTower extends Module implements TextTower {
 
     @Override
     public synchronized List<long[]> rows(List<String> texts) {
-        List<String> fresh = new ArrayList<>();
-        for (String t : texts) {
-            if (!ids.containsKey(t) && !fresh.contains(t)) {
-                fresh.add(t);
-            }
-        }
+        List<String> fresh = new ArrayList<>(new java.util.LinkedHashSet<>(texts));
+        fresh.removeIf(ids::containsKey);
         if (!fresh.isEmpty()) {
             float[][] f = features(fresh);
             for (int i = 0; i < fresh.size(); i++) {

@@ -24,15 +24,15 @@ import java.util.Map;
  */
 public final class SentenceEncoders {
     /** Resource names of one encoder. */
-    public record Spec(String name, String onnxResource, String tokenizerResource, int batch, String description) {
+    public record Spec(String name, String onnxResource, String tokenizerResource, int dim, int batch, String description) {
     }
 
     private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
 
     static {
-        add(new Spec("minilm", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 64,
+        add(new Spec("minilm", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 384, 64,
                 "all-MiniLM-L6-v2, 384-d, mean pooling (Apache-2.0)"));
-        add(new Spec("minilm-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", 1,
+        add(new Spec("minilm-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", 384, 1,
                 "all-MiniLM-L6-v2 with int8 weights, 384-d (Apache-2.0)"));
     }
 
