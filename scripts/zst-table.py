@@ -26,6 +26,12 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
              "u1": ru["top1"], "u5": ru["top5"], "ur": ru["mean_per_class_recall"],
              "s1": rs["top1"], "s5": rs["top5"], "sr": rs["mean_per_class_recall"],
              "loss": steps[-1]["loss"] if steps else float("nan"), "images_u": ru["images"], "images_s": rs["images"]}
+        for key, name in [("v", "eval-val"), ("vc", "eval-val-centered"), ("uc", "eval-unseen-centered"),
+                          ("sc", "eval-seen-centered")]:
+            f = os.path.join(d, name, "results.json")
+            if os.path.exists(f):
+                j = json.load(open(f))
+                r[key + "1"], r[key + "5"], r[key + "r"] = j["top1"], j["top5"], j["mean_per_class_recall"]
         p = os.path.join(d, "eval-probe/results.json")
         if os.path.exists(p):
             rp = json.load(open(p))
@@ -58,6 +64,32 @@ for t in TOWERS:
           m("ur"), m("s1"), m("s5")))
 print("\nChance: 5.0% top-1, 25.0% top-5 on the 20 test-unseen classes (a constant guess of the largest class "
       "scores its share of the photos, see per-class recall); 1.7% / 8.5% on the 59 seen classes.")
+centered = [r for r in runs if "uc1" in r and "vc1" in r and "v1" in r]
+if centered:
+    print("\nCentered class embeddings (`--center-classes`), the second choice made on validation-unseen: "
+          "val-unseen top-1 plain → centered, and the test numbers with centering:\n")
+    print("| split | text tower | val-unseen plain | val-unseen centered | unseen top-1 | unseen top-5 "
+          "| unseen per-class recall | seen top-1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in centered:
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (r["split"], r["tower"], pct(r["v1"]), pct(r["vc1"]),
+              pct(r["uc1"]), pct(r["uc5"]), pct(r["ucr"]), pct(r["sc1"]) if "sc1" in r else "-"))
+    print("\nMean over splits, with the choice validation-unseen makes per text tower (centered if its mean "
+          "val-unseen top-1 is higher):\n")
+    print("| text tower | splits | choice (val-unseen plain / centered) | unseen top-1 | unseen top-5 | seen top-1 |")
+    print("|---|---|---|---|---|---|")
+    for t in TOWERS:
+        rs = [r for r in centered if r["tower"] == t]
+        if not rs:
+            continue
+        vp, vc = st.mean(r["v1"] for r in rs), st.mean(r["vc1"] for r in rs)
+        c = vc > vp
+        k1, k5, ks = ("uc1", "uc5", "sc1") if c else ("u1", "u5", "s1")
+        def m(k):
+            v = [100 * r[k] for r in rs if k in r]
+            return "-" if not v else "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
+        print("| %s | %d | %s (%s / %s) | %s | %s | %s |" % (t, len(rs), "centered" if c else "plain", pct(vp), pct(vc),
+              m(k1), m(k5), m(ks)))
 probes = [r for r in runs if "probe" in r]
 if probes:
     ks = sorted({k for r in probes for k in r["probe"]}, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0))
