@@ -5,6 +5,8 @@
 #   minilm    locked all-MiniLM-L6-v2 text tower + trainable projection
 #   scratch   jclip's own text transformer trained from scratch (control)
 #   shuffled  minilm, but the seen class names permuted against their photos (control)
+#   minilm-fixed / shuffled-fixed  the same with the text projection fixed to the identity
+#             (embed_dim 384 = MiniLM's space; --lock-text-projection)
 # keeps the checkpoint with the best validation-unseen zero-shot top-1 (the only tuning), then
 # evaluates zero-shot on the 20 test-unseen classes and the seen classes' held-out photos, and a
 # k-shot linear probe on the test-unseen classes (with the zero-shot classifier's effective shots).
@@ -28,12 +30,18 @@ for seed in "${seeds[@]}"; do
     run="$split/$tower"
     if grep -q "^$seed	$tower	" "$out/results.tsv"; then echo "split $seed $tower: done"; continue; fi
     rm -rf "$run"; mkdir -p "$run"
-    trainData="$split/train-seen"; textTower="minilm"
+    trainData="$split/train-seen"; textTower="minilm"; model=(--model RN-Tiny-32px)
     [[ $tower == scratch ]] && textTower="clip"
-    [[ $tower == shuffled ]] && trainData="$split/train-shuffled"
+    [[ $tower == shuffled* ]] && trainData="$split/train-shuffled"
+    if [[ $tower == *-fixed ]]; then
+      # RN-Tiny-32px with a 384-d embedding, so the fixed identity projection keeps MiniLM's space
+      model=(--model-config '{"embed_dim": 384, "image_resolution": 32, "vision_layers": [1, 1, 1, 1], "vision_width": 32,
+        "vision_patch_size": null, "context_length": 77, "vocab_size": 49408, "transformer_width": 128,
+        "transformer_heads": 2, "transformer_layers": 3}' --lock-text-projection)
+    fi
     echo "== split $seed, $tower: training ($steps steps of $batch)"
     t0=$(date +%s)
-    "$clip" train --model RN-Tiny-32px --text-tower "$textTower" --train-data "$trainData" \
+    "$clip" train "${model[@]}" --text-tower "$textTower" --train-data "$trainData" \
       --caption-templates train-photo --steps "$steps" --batch-size "$batch" --lr 2e-3 --wd 0.1 --warmup 12 \
       --seed "$seed" --zeroshot-data "$split/val-unseen" --zeroshot-templates objects --zeroshot-every "$every" \
       --save-every "$every" --keep 10 --no-report -o "$run" > "$run/train.log" 2>&1
@@ -48,7 +56,7 @@ print(b["step"], b["zeroshot_top1"])' "$run/metrics.jsonl")
     "$clip" eval zeroshot -m "$ckpt" --data "$split/unseen-test" --templates objects -q -o "$run/eval-unseen" > "$run/eval-unseen.log" 2>&1
     "$clip" eval zeroshot -m "$ckpt" --data "$split/test-seen" --templates objects -q -o "$run/eval-seen" > "$run/eval-seen.log" 2>&1
     probe="-"; eff="-"
-    if [[ $tower != shuffled ]]; then
+    if [[ $tower != shuffled* ]]; then
       "$clip" eval linear-probe -m "$ckpt" --train "$split/unseen-pool" --test "$split/unseen-test" \
         --shots 1,2,4,8 --draws 3 --templates objects -q -o "$run/eval-probe" > "$run/eval-probe.log" 2>&1
       read -r probe eff < <(python3 -c '
@@ -74,7 +82,7 @@ import csv, sys, statistics as st
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 print("| text tower | splits | unseen top-1 | unseen top-5 | seen top-1 | seen top-5 | val-unseen top-1 | train min |")
 print("|---|---|---|---|---|---|---|---|")
-for t in ["minilm", "scratch", "shuffled"]:
+for t in ["minilm", "minilm-fixed", "scratch", "shuffled", "shuffled-fixed"]:
     rs = [r for r in rows if r["tower"] == t]
     if not rs:
         continue

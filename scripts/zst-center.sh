@@ -10,9 +10,12 @@ out="${1:-/tmp/zero-shot-transfer}"
 export JCLIP_CACHE="$out/cache"
 for run in "$out"/split-*/*/; do
   run="${run%/}"; split="$(dirname "$run")"
-  [[ -f "$run/eval-unseen/results.json" ]] || continue
-  ckpt="$(ls "$run"/checkpoint-*.safetensors 2>/dev/null | head -1)"
-  [[ -n "$ckpt" ]] || continue
+  seed="${split##*-}"; tower="$(basename "$run")"
+  # only finished runs (a row in results.tsv), with the checkpoint chosen there
+  best="$(awk -F'\t' -v s="$seed" -v t="$tower" '$1 == s && $2 == t {print $3}' "$out/results.tsv")"
+  [[ -n "$best" ]] || continue
+  ckpt="$run/$(printf 'checkpoint-%08d.safetensors' "$best")"
+  [[ -f "$ckpt" ]] || { echo "$run: $ckpt is missing" >&2; continue; }
   ev() { # name data [flags]
     local name="$1" data="$2"; shift 2
     [[ -f "$run/$name/results.json" ]] || "$root/clip" eval zeroshot -m "$ckpt" --data "$data" --templates objects -q \

@@ -9,7 +9,7 @@ on test-unseen and the zero-shot classifier's effective shots. Then means ± std
 import glob, json, os, statistics as st, sys
 
 out = sys.argv[1]
-TOWERS = ["minilm", "scratch", "shuffled"]
+TOWERS = ["minilm", "minilm-fixed", "scratch", "shuffled", "shuffled-fixed"]
 runs = []
 for split in sorted(glob.glob(os.path.join(out, "split-*"))):
     seed = split.rsplit("-", 1)[1]

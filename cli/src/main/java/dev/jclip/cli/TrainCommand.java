@@ -58,6 +58,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "or a locked pretrained sentence encoder behind a trainable projection: minilm (all-MiniLM-L6-v2), "
             + "minilm-q (its int8 variant). Default: ${DEFAULT-VALUE}.")
     String textTower;
+    @Option(names = "--lock-text-projection", description = "With a sentence-encoder text tower: fix its projection "
+            + "to the identity (needs embed_dim = its feature size, 384), so the image tower learns to map into the "
+            + "encoder's own space.")
+    boolean lockTextProjection;
     // data
     @Option(names = "--train-data", required = true, description = "Training data: idx folder, class folders, shards (brace patterns), CSV/TSV, COCO json.")
     String trainData;
@@ -199,6 +203,12 @@ public final class TrainCommand implements Callable<Integer> {
                         + " is always locked; only its projection trains");
             }
             Locking.lockText(clip, lockTextUnlocked);
+        }
+        if (lockTextProjection) {
+            if (clip.sentenceTower() == null) {
+                throw new IllegalArgumentException("--lock-text-projection needs a sentence-encoder --text-tower (minilm, minilm-q)");
+            }
+            clip.sentenceTower().lockIdentity();
         }
         if (batchSize % env.worldSize() != 0) {
             throw new IllegalArgumentException("batch size " + batchSize + " is not divisible by world size " + env.worldSize());

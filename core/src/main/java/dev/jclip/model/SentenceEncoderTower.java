@@ -94,6 +94,25 @@ public final class SentenceEncoderTower extends Module implements TextTower {
         }
     }
 
+    /**
+     * Fixes the projection to the identity and stops it training, so the shared space is the
+     * encoder's own: with few distinct training texts (a few dozen class names) a trainable
+     * projection is only constrained on their span and maps every other text direction by its
+     * random initialization, while the identity keeps how unseen words relate to seen ones.
+     * Needs embed_dim equal to the feature size.
+     */
+    public void lockIdentity() {
+        long n = proj.size(0);
+        if (proj.size(1) != n) {
+            throw new IllegalArgumentException("a fixed identity text projection needs embed_dim = " + n
+                    + " (the encoder's feature size), not " + proj.size(1));
+        }
+        try (NoGradGuard ng = new NoGradGuard()) {
+            proj.copy_(torch.eye(n));
+        }
+        proj.requires_grad_(false);
+    }
+
     public Spec spec() {
         return spec;
     }

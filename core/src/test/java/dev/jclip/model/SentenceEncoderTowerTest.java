@@ -124,6 +124,31 @@ class SentenceEncoderTowerTest {
     }
 
     @Test
+    void aFixedIdentityProjectionKeepsTheEncodersSpaceAndDoesNotTrain() {
+        torch.manual_seed(6);
+        ClipModel m = ClipModel.withSentenceEncoder(ClipConfig.vit(384, 32, 1, 64, 8, 77, 49408, 64, 1, 1), MINILM_Q);
+        m.sentenceTower().lockIdentity();
+        assertFalse(m.namedParameters(true).containsKey("text_encoder.proj"));
+        float[][] f = shared.encode(CAPTIONS), e = Clip.of(m).encodeTexts(CAPTIONS);
+        for (int i = 0; i < f.length; i++) {
+            assertArrayEquals(f[i], e[i], 1e-6f);
+        }
+        m.train(true);
+        Map<String, Tensor> params = m.namedParameters(true);
+        AdamW opt = new AdamW(params, ParamGroups.noDecay(params), new AdamW.Options(3e-3, 0.1, 0.9, 0.98, 1e-6));
+        float[] visBefore = Torch.toFloatArray(m.namedParameters(false).get("visual.proj"));
+        try (PointerScope scope = new PointerScope()) {
+            opt.zeroGrad();
+            new StepRunner(m, StepRunner.Options.plain()).run(torch.randn(4, 3, 32, 32), m.text().rows(CAPTIONS));
+            opt.step();
+        }
+        assertArrayEquals(Torch.toFloatArray(torch.eye(384)), Torch.toFloatArray(m.sentenceTower().proj), 0f);
+        assertFalse(java.util.Arrays.equals(visBefore, Torch.toFloatArray(m.namedParameters(false).get("visual.proj"))));
+        var err = assertThrows(IllegalArgumentException.class, () -> model(0).sentenceTower().lockIdentity());
+        assertTrue(err.getMessage().contains("embed_dim = 384"), err.getMessage());
+    }
+
+    @Test
     void accumulationGivesThePlainGradient() {
         float[] plain = gradOfProj(new StepRunner.Options(1, false, dev.jclip.train.Precision.FP32));
         float[] accum = gradOfProj(new StepRunner.Options(2, true, dev.jclip.train.Precision.FP32));
