@@ -142,6 +142,9 @@ public final class Clip implements AutoCloseable {
     /** Unnormalized embeddings of texts (tokenized with truncation to the context length). */
     public float[][] encodeTexts(List<String> texts) {
         ensureOpen();
+        if (model.sentenceTower() != null) {
+            return model.text().encode(texts);
+        }
         return encodeTokens(tokenizer.tokenizeTensor(texts, model.config().contextLength(), true));
     }
 

@@ -31,15 +31,20 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     String templates;
     @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most N images (evenly spaced; 0: all).")
     int limit;
+    @Option(names = "--center-classes", description = "Subtract the mean class embedding from each (against one class "
+            + "taking most predictions; uses only the labels' texts, so still zero-shot).")
+    boolean centerClasses;
 
     @Override
     public Integer call() throws Exception {
         Templates t = Templates.load(templates);
         LabelledSet set = dataOptions.labelled(data, split, limit);
         FeatureStore store = eval.open();
-        ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t);
+        ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t, centerClasses);
         String skipped = eval.writeSkipped(store, eval.output("zeroshot"));
-        Path html = ZeroShotEvaluation.write(r, eval.about(), eval.output("zeroshot"));
+        Map<String, Object> about = eval.about();
+        about.put("center_classes", centerClasses);
+        Path html = ZeroShotEvaluation.write(r, about, eval.output("zeroshot"));
         System.out.printf("zero-shot on %s: %d images, %d classes, %s templates%n", r.data(), r.metrics().count(),
                 r.classNames().size(), r.templates());
         System.out.printf("top-1 %.2f%%  top-5 %.2f%%  mean per-class recall %.2f%%%n", 100 * r.metrics().top1(),

@@ -19,9 +19,9 @@ import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelFiles;
 import dev.jclip.model.ModelLoader;
 import dev.jclip.model.ModelPresets;
+import dev.jclip.model.SentenceEncoderTower;
 import dev.jclip.report.MetricsLog;
 import dev.jclip.report.TrainingReport;
-import dev.jclip.tokenizer.ClipTokenizer;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
 import dev.jclip.train.Locking;
@@ -55,6 +55,14 @@ public final class TrainCommand implements Callable<Integer> {
     String modelConfig;
     @Option(names = "--pretrained", description = "Fine-tune from a checkpoint or released model name.")
     String pretrained;
+    @Option(names = "--text-tower", defaultValue = "clip", description = "clip (CLIP's own transformer, trained), "
+            + "or a locked pretrained sentence encoder behind a trainable projection: minilm (all-MiniLM-L6-v2), "
+            + "minilm-q (its int8 variant). Default: ${DEFAULT-VALUE}.")
+    String textTower;
+    @Option(names = "--lock-text-projection", description = "With a sentence-encoder text tower: fix its projection "
+            + "to the identity (needs embed_dim = its feature size, 384), so the image tower learns to map into the "
+            + "encoder's own space.")
+    boolean lockTextProjection;
     // data
     @Option(names = "--train-data", required = true, description = "Training data: idx folder, class folders, shards (brace patterns), CSV/TSV, COCO json.")
     String trainData;
@@ -200,7 +208,17 @@ public final class TrainCommand implements Callable<Integer> {
             Locking.lockImage(clip, lockImageUnlocked);
         }
         if (lockText) {
+            if (clip.sentenceTower() != null) {
+                throw new IllegalArgumentException("--lock-text: the sentence encoder " + clip.text().kind()
+                        + " is always locked; only its projection trains");
+            }
             Locking.lockText(clip, lockTextUnlocked);
+        }
+        if (lockTextProjection) {
+            if (clip.sentenceTower() == null) {
+                throw new IllegalArgumentException("--lock-text-projection needs a sentence-encoder --text-tower (minilm, minilm-q)");
+            }
+            clip.sentenceTower().lockIdentity();
         }
         if (batchSize % env.worldSize() != 0) {
             throw new IllegalArgumentException("batch size " + batchSize + " is not divisible by world size " + env.worldSize());
@@ -229,12 +247,27 @@ public final class TrainCommand implements Callable<Integer> {
                 zeroshotEvery, logEvery);
 
         Files.createDirectories(output);
-        ClipTokenizer tok = ClipTokenizer.get();
+        dev.jclip.model.TextTower text = clip.text();
+        if (clip.sentenceTower() != null && !source.classNames().isEmpty()) {
+            // every caption is a template × class name: encode them all once now (cached on disk)
+            List<String> all = new ArrayList<>();
+            for (String t : Templates.load(captionTemplates).templates()) {
+                for (String n : source.classNames()) {
+                    all.add(t.replace("{}", n));
+                }
+            }
+            long t0 = System.nanoTime();
+            text.rows(all);
+            if (env.isMain()) {
+                System.err.printf("text tower %s: %d caption features ready in %.1f s%n", text.kind(), all.size(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
+        }
         try (DataLoader loader = new DataLoader(source, ImageTransforms.train(cfg.imageResolution()), localBatch,
                 cfg.imageResolution(), workers, seed);
              ProcessGroup group = env.distributed() ? ProcessGroup.connect(env, Duration.ofSeconds(distTimeout)) : null) {
             Trainer trainer = new Trainer(clip, o, loader,
-                    caps -> Arrays.asList(tok.tokenize(caps, cfg.contextLength(), true)), output);
+                    text::rows, output);
             if (group != null) {
                 trainer.distributed(group, DistributedLoss.Mode.parse(lossMode));
             }
@@ -313,8 +346,23 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     ClipModel buildModel() throws Exception {
+        boolean sentence = !textTower.equalsIgnoreCase("clip");
         if (pretrained != null) {
-            return ModelLoader.load(ModelCache.defaultCache().resolve(pretrained)).model();
+            ClipModel m = ModelLoader.load(ModelCache.defaultCache().resolve(pretrained)).model();
+            if (!m.text().kind().equalsIgnoreCase(textTower) && (sentence || m.sentenceTower() != null)) {
+                throw new IllegalArgumentException("--text-tower " + textTower + " but " + pretrained
+                        + " has the text tower " + m.text().kind());
+            }
+            return m;
+        }
+        if (sentence) {
+            ClipConfig image = modelConfig != null ? ClipConfig.fromJson(new ObjectMapper().readTree(
+                    Files.isRegularFile(Path.of(modelConfig)) ? Files.readString(Path.of(modelConfig)) : modelConfig))
+                    : model != null ? ModelPresets.get(model) : null;
+            if (image == null) {
+                throw new IllegalArgumentException("give --model PRESET or --model-config JSON for the image tower");
+            }
+            return ClipModel.withSentenceEncoder(image, SentenceEncoderTower.Spec.named(textTower));
         }
         if (modelConfig != null) {
             String text = Files.isRegularFile(Path.of(modelConfig)) ? Files.readString(Path.of(modelConfig)) : modelConfig;

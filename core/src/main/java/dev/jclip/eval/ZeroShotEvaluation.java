@@ -52,6 +52,11 @@ public final class ZeroShotEvaluation {
 
     /** Evaluates zero-shot on {@code set}, whose class names are the labels to prompt with. */
     public static Result run(FeatureStore store, LabelledSet set, Templates templates) throws Exception {
+        return run(store, set, templates, false);
+    }
+
+    /** As {@link #run(FeatureStore, LabelledSet, Templates)}, optionally with {@link ZeroShotClassifier#centered} class embeddings. */
+    public static Result run(FeatureStore store, LabelledSet set, Templates templates, boolean centerClasses) throws Exception {
         List<String> names = set.classNames();
         if (names.isEmpty()) {
             throw new IllegalArgumentException(set.description() + " has no class names; zero-shot needs them "
@@ -62,13 +67,20 @@ public final class ZeroShotEvaluation {
             throw new IllegalArgumentException("no readable images in " + set.description());
         }
         return new Result(set.description(), names, templates.name(), templates.size(), f.skipped().size(),
-                metrics(store, f, names, templates));
+                metrics(store, f, names, templates, centerClasses));
     }
 
     /** Zero-shot metrics of precomputed features whose labels index {@code names}. */
     public static ClassificationMetrics metrics(FeatureStore store, Features f, List<String> names, Templates templates)
             throws Exception {
-        ZeroShotClassifier zs = store.zeroShot(names, templates);
+        return metrics(store, f, names, templates, false);
+    }
+
+    /** As {@link #metrics(FeatureStore, Features, List, Templates)}, optionally with centered class embeddings. */
+    public static ClassificationMetrics metrics(FeatureStore store, Features f, List<String> names, Templates templates,
+                                                boolean centerClasses) throws Exception {
+        ZeroShotClassifier built = store.zeroShot(names, templates);
+        ZeroShotClassifier zs = centerClasses ? built.centered() : built;
         return ClassificationMetrics.of(zs.logits(f.vectors(), 100), f.labels(), names.size());
     }
 

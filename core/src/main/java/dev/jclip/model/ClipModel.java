@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * A CLIP model: an image tower ({@link VisionTransformer} or {@link ModifiedResNet}), the causal
  * text transformer, both projected into one embedding space, and the learnable logit scale.
- * Parameter names equal the reference state-dict keys, so checkpoints load by name.
+ * Parameter names equal the reference state-dict keys, so checkpoints load by name. The text
+ * tower may instead be a locked pretrained sentence encoder with a trainable projection
+ * ({@link #withSentenceEncoder}, {@link #text()}); the CLIP text fields are then null.
  */
 public final class ClipModel extends Module {
     /** ln(1/0.07), the paper's initial temperature. */
@@ -39,30 +41,55 @@ public final class ClipModel extends Module {
     private final Module tokenEmbeddingModule;
     private Precision precision = Precision.FP32;
     private volatile boolean closed;
+    /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
+    private final SentenceEncoderTower sentenceTower;
+    private final TextTower text;
 
     /** Builds a model with the reference's random initialization (seed with torch.manual_seed). */
     public ClipModel(ClipConfig c) {
-        this(c, true);
+        this(c, true, null);
     }
 
-    private ClipModel(ClipConfig c, boolean init) {
+    /**
+     * A model whose text tower is a locked sentence encoder with a fresh projection; the text fields
+     * of {@code imageConfig} are replaced by {@link SentenceEncoderTower#configFor}'s.
+     */
+    public static ClipModel withSentenceEncoder(ClipConfig imageConfig, SentenceEncoderTower.Spec text) {
+        return new ClipModel(SentenceEncoderTower.configFor(imageConfig, text), true, text);
+    }
+
+    private ClipModel(ClipConfig c, boolean init, SentenceEncoderTower.Spec sentence) {
         this.config = c;
+        if (sentence != null) {
+            // a locked sentence encoder replaces the whole text side; only its projection is a parameter
+            positionalEmbedding = null;
+            textProjection = null;
+            transformer = null;
+            tokenEmbedding = null;
+            lnFinal = null;
+            tokenEmbeddingModule = null;
+            logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
+            Module v = buildVisual(c);
+            visual = v;
+            imageEncoder = (ImageEncoder) v;
+            sentenceTower = register_module("text_encoder", new SentenceEncoderTower(sentence, c.embedDim()));
+            text = sentenceTower;
+            if (init) {
+                initialize();
+                sentenceTower.initialize();
+            }
+            return;
+        }
+        sentenceTower = null;
+        text = new ClipTextTower(this);
         int tw = c.transformerWidth();
         // own parameters first: PyTorch lists them before the children's, as in the reference key order
         positionalEmbedding = Params.parameter(this, "positional_embedding", torch.empty(c.contextLength(), tw));
         textProjection = Params.parameter(this, "text_projection", torch.empty(tw, c.embedDim()));
         logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
-        if (c.isVit()) {
-            VisionTransformer v = register_module("visual", new VisionTransformer(c.imageResolution(),
-                    c.visionPatchSize(), c.visionWidth(), c.visionLayers().get(0), c.visionHeads(), c.embedDim()));
-            visual = v;
-            imageEncoder = v;
-        } else {
-            ModifiedResNet r = register_module("visual", new ModifiedResNet(c.visionLayers(), c.embedDim(),
-                    c.visionHeads(), c.imageResolution(), c.visionWidth()));
-            visual = r;
-            imageEncoder = r;
-        }
+        Module vis = buildVisual(c);
+        visual = vis;
+        imageEncoder = (ImageEncoder) vis;
         transformer = register_module("transformer", new Transformer(tw, c.transformerLayers(), c.transformerHeads()));
         Module emb = register_module("token_embedding", new Module());
         tokenEmbeddingModule = emb;
@@ -73,11 +100,18 @@ public final class ClipModel extends Module {
         }
     }
 
+    private Module buildVisual(ClipConfig c) {
+        if (c.isVit()) {
+            return register_module("visual", new VisionTransformer(c.imageResolution(),
+                    c.visionPatchSize(), c.visionWidth(), c.visionLayers().get(0), c.visionHeads(), c.embedDim()));
+        }
+        return register_module("visual", new ModifiedResNet(c.visionLayers(), c.embedDim(),
+                c.visionHeads(), c.imageResolution(), c.visionWidth()));
+    }
+
     /** OpenAI's initialize_parameters: scaled normal initializations of the text tower and attention pool. */
     private void initialize() {
         try (NoGradGuard ng = new NoGradGuard()) {
-            torch.normal_(tokenEmbedding, 0, 0.02);
-            torch.normal_(positionalEmbedding, 0, 0.01);
             if (visual instanceof ModifiedResNet r) {
                 AttentionPool2d ap = r.attnpool;
                 double std = Math.pow(ap.cProj.weight.size(1), -0.5);
@@ -90,6 +124,11 @@ public final class ClipModel extends Module {
                     }
                 }
             }
+            if (transformer == null) {
+                return;
+            }
+            torch.normal_(tokenEmbedding, 0, 0.02);
+            torch.normal_(positionalEmbedding, 0, 0.01);
             int w = config.transformerWidth();
             double projStd = Math.pow(w, -0.5) * Math.pow(2.0 * config.transformerLayers(), -0.5);
             double attnStd = Math.pow(w, -0.5);
@@ -109,7 +148,22 @@ public final class ClipModel extends Module {
      * shapes, or as the target of a checkpoint load (which overwrites every tensor).
      */
     public static ClipModel shapeOnly(ClipConfig c) {
-        return new ClipModel(c, false);
+        return new ClipModel(c, false, null);
+    }
+
+    /** As {@link #shapeOnly(ClipConfig)}, with a sentence-encoder text tower when {@code text} is not null. */
+    public static ClipModel shapeOnly(ClipConfig c, SentenceEncoderTower.Spec text) {
+        return new ClipModel(c, false, text);
+    }
+
+    /** The text tower: CLIP's own transformer or a locked sentence encoder with its projection. */
+    public TextTower text() {
+        return text;
+    }
+
+    /** The sentence-encoder text tower, or null when the text tower is CLIP's own transformer. */
+    public SentenceEncoderTower sentenceTower() {
+        return sentenceTower;
     }
 
     public ClipConfig config() {
@@ -144,8 +198,10 @@ public final class ClipModel extends Module {
         if (r == precision) {
             return this;
         }
-        for (ResidualAttentionBlock b : transformer.blocks()) {
-            Precisions.prepare(b, r);
+        if (transformer != null) { // null when the text tower is a locked sentence encoder (run by ONNX Runtime)
+            for (ResidualAttentionBlock b : transformer.blocks()) {
+                Precisions.prepare(b, r);
+            }
         }
         if (visual instanceof VisionTransformer v) {
             v.prepare(r);
@@ -162,6 +218,10 @@ public final class ClipModel extends Module {
      * computed: the causal mask makes later positions irrelevant to the result.
      */
     public Tensor encodeText(Tensor tokens) {
+        if (sentenceTower != null) {
+            throw new IllegalStateException("this model's text tower is the sentence encoder " + sentenceTower.kind()
+                    + ", which takes texts, not CLIP tokens: use Clip.encodeTexts or text().encode");
+        }
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;

@@ -44,7 +44,8 @@ public final class ModelLoader {
                     });
                     sd = model;
                 }
-                return new Loaded(ModelFiles.fromStateDict(sd, ModelFiles.configOf(meta)), format, path);
+                return new Loaded(ModelFiles.fromStateDict(sd, ModelFiles.configOf(meta), ModelFiles.textTowerOf(meta)),
+                        format, path);
             }
         }
         StateDict sd = CheckpointReader.read(path);

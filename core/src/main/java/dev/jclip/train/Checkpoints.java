@@ -55,8 +55,10 @@ public final class Checkpoints {
         ObjectNode p = JSON.createObjectNode();
         p.put("step", pos.step()).put("epoch", pos.epoch()).put("batch_in_epoch", pos.batchInEpoch());
         Path file = fileFor(dir, pos.step());
-        SafeTensors.write(file, all, Map.of(ModelFiles.CONFIG_KEY, model.config().toJson().toString(),
-                "jclip.position", p.toString(), "format", "jclip-checkpoint"));
+        Map<String, String> meta = new LinkedHashMap<>(ModelFiles.metadata(model));
+        meta.put("jclip.position", p.toString());
+        meta.put("format", "jclip-checkpoint");
+        SafeTensors.write(file, all, meta);
         List<Path> existing = list(dir);
         for (int i = 0; i < existing.size() - Math.max(1, keepLast); i++) {
             Files.deleteIfExists(existing.get(i));

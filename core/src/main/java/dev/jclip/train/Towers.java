@@ -73,6 +73,9 @@ public final class Towers {
 
     /** The text tower applied to token ids [N, L]; positions after the last end-of-text are dropped. */
     public static Tower text(ClipModel model, Tensor tokens) {
+        if (model.sentenceTower() != null) {
+            return sentence(model.sentenceTower(), tokens);
+        }
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
@@ -94,6 +97,27 @@ public final class Towers {
             @Override
             protected Tensor head(Tensor x) {
                 return model.pool(model.lnFinal.forward(x), eot).matmul(model.textProjection);
+            }
+        };
+    }
+
+    /** A locked sentence encoder: its cached features (no graph, no blocks) and the trainable projection. */
+    private static Tower sentence(dev.jclip.model.SentenceEncoderTower s, Tensor rows) {
+        Tensor features = s.featuresOfRows(rows);
+        return new Tower() {
+            @Override
+            protected Tensor stem() {
+                return features;
+            }
+
+            @Override
+            protected List<UnaryOperator<Tensor>> blocks() {
+                return List.of();
+            }
+
+            @Override
+            protected Tensor head(Tensor x) {
+                return s.project(x);
             }
         };
     }

@@ -63,6 +63,33 @@ public final class ZeroShotClassifier {
         return new ZeroShotClassifier(labels, classEmbeddings);
     }
 
+    /**
+     * The classifier with the mean of its class embeddings subtracted from each (then re-normalized).
+     * A class embedding close to the centre of the label set is near every image ("hubness": one
+     * class takes most predictions); centering uses only the label set's own texts, never the test
+     * images, so the classifier stays zero-shot. Needs at least two classes.
+     */
+    public ZeroShotClassifier centered() {
+        int c = classEmbeddings.length, d = classEmbeddings[0].length;
+        if (c < 2) {
+            throw new IllegalArgumentException("centering needs at least two classes");
+        }
+        float[] mean = new float[d];
+        for (float[] e : classEmbeddings) {
+            for (int i = 0; i < d; i++) {
+                mean[i] += e[i] / c;
+            }
+        }
+        float[][] w = new float[c][d];
+        for (int j = 0; j < c; j++) {
+            for (int i = 0; i < d; i++) {
+                w[j][i] = classEmbeddings[j][i] - mean[i];
+            }
+            w[j] = Vectors.normalized(w[j]);
+        }
+        return new ZeroShotClassifier(labels, w);
+    }
+
     public List<String> labels() {
         return labels;
     }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Second tuning choice of the zero-shot transfer experiment, made on validation-unseen only:
+# plain or centered class embeddings (clip eval zeroshot --center-classes). Evaluates every
+# finished run of scripts/zero-shot-transfer.sh both ways on val-unseen, and centered on
+# test-unseen and the seen classes (image features come from the evaluation cache).
+# Usage: scripts/zst-center.sh [OUT]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-/tmp/zero-shot-transfer}"
+export JCLIP_CACHE="$out/cache"
+for run in "$out"/split-*/*/; do
+  run="${run%/}"; split="$(dirname "$run")"
+  seed="${split##*-}"; tower="$(basename "$run")"
+  # only finished runs (a row in results.tsv), with the checkpoint chosen there
+  best="$(awk -F'\t' -v s="$seed" -v t="$tower" '$1 == s && $2 == t {print $3}' "$out/results.tsv")"
+  [[ -n "$best" ]] || continue
+  ckpt="$run/$(printf 'checkpoint-%08d.safetensors' "$best")"
+  [[ -f "$ckpt" ]] || { echo "$run: $ckpt is missing" >&2; continue; }
+  ev() { # name data [flags]
+    local name="$1" data="$2"; shift 2
+    [[ -f "$run/$name/results.json" ]] || "$root/clip" eval zeroshot -m "$ckpt" --data "$data" --templates objects -q \
+      -o "$run/$name" "$@" > "$run/$name.log" 2>&1
+  }
+  ev eval-val "$split/val-unseen"
+  ev eval-val-centered "$split/val-unseen" --center-classes
+  ev eval-unseen-centered "$split/unseen-test" --center-classes
+  ev eval-seen-centered "$split/test-seen" --center-classes
+  echo "$run: done"
+done
