@@ -5,6 +5,7 @@ import dev.jclip.Clip;
 import dev.jclip.model.Precision;
 import dev.jclip.search.BadFile;
 import dev.jclip.search.ImageEncoder;
+import dev.jclip.search.EmbeddingImport;
 import dev.jclip.search.ImageIndex;
 import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexReport;
@@ -61,12 +62,26 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
+    @Option(names = "--from-embeddings", paramLabel = "DIR",
+            description = "Build the index from the output of 'clip embed-dataset' in DIR, without re-embedding "
+                    + "(the model and precision are the ones its job recorded).")
+    Path fromEmbeddings;
+
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
     List<Path> paths;
 
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
+        if (fromEmbeddings != null) {
+            if (paths != null && !paths.isEmpty()) {
+                throw new IllegalArgumentException("give either folders to embed or --from-embeddings, not both");
+            }
+            return importEmbeddings(dir);
+        }
+        if (paths == null || paths.isEmpty()) {
+            throw new IllegalArgumentException("give the folders or image files to index (or --from-embeddings DIR)");
+        }
         IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
         String m = model != null ? model : recorded != null ? recorded.model() : null;
         if (m == null) {
@@ -135,6 +150,30 @@ final class IndexCommand implements Callable<Integer> {
                 System.out.println("  " + b.path() + ": " + b.reason());
             }
         }
+        return 0;
+    }
+
+    private int importEmbeddings(Path dir) throws Exception {
+        EmbeddingImport.Job job = EmbeddingImport.job(fromEmbeddings);
+        IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
+        Quantization q = quantize != null ? Quantization.parse(quantize)
+                : recorded != null ? recorded.quantization() : Quantization.NONE;
+        IndexSettings settings = EmbeddingImport.settings(job, q);
+        if (recorded != null && (!recorded.fingerprint().equals(settings.fingerprint())
+                || !recorded.precision().equals(settings.precision()))) {
+            throw new IndexMismatchException("cannot add to " + dir + ": it was built with model " + recorded.model()
+                    + " (" + recorded.precision() + "), the embeddings with " + job.model() + " (" + settings.precision()
+                    + "); use another --index");
+        }
+        EmbeddingImport.Report r;
+        int total;
+        try (ImageIndex index = ImageIndex.openForWriting(dir, recorded != null ? recorded : settings)) {
+            r = EmbeddingImport.run(fromEmbeddings, index);
+            total = index.size();
+        }
+        System.out.printf(Locale.ROOT, "imported %d image vectors from %d partitions of %s in %.1f s (no re-embedding)%s; "
+                        + "the index holds %d images (%s)%n", r.added(), r.partitions(), fromEmbeddings, r.seconds(),
+                r.withoutImage() > 0 ? ", " + r.withoutImage() + " rows without image vectors" : "", total, dir);
         return 0;
     }
 }
