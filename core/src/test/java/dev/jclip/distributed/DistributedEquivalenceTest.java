@@ -198,20 +198,8 @@ class DistributedEquivalenceTest {
         torch.manual_seed(5);
         Map<String, HostTensor> init = StateDicts.toHost(new ClipModel(CFG));
         Run single = train(init, 0, 1, dir.resolve("single"), null, mode, new StepRunner.Options(1, false, Precision.BF16));
-        int port = freePort();
-        ExecutorService ex = Executors.newFixedThreadPool(2);
-        List<Future<Run>> ranks = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-            int rank = r;
-            ranks.add(ex.submit(() -> {
-                try (ProcessGroup pg = ProcessGroup.connect(new DistEnv(rank, 2, rank, "127.0.0.1", port), Duration.ofSeconds(60))) {
-                    return train(init, rank, 2, dir.resolve("dist" + rank), pg, mode, bf16);
-                }
-            }));
-        }
-        Run r0 = ranks.get(0).get(5, TimeUnit.MINUTES);
-        Run r1 = ranks.get(1).get(5, TimeUnit.MINUTES);
-        ex.shutdown();
+        List<Run> ranks = worldTwo(init, dir, mode, bf16);
+        Run r0 = ranks.get(0), r1 = ranks.get(1);
         double worst = 0;
         for (int i = 0; i < STEPS; i++) {
             worst = Math.max(worst, Math.abs(r0.losses.get(i) - single.losses.get(i)) / Math.abs(single.losses.get(i)));
@@ -223,25 +211,34 @@ class DistributedEquivalenceTest {
         }
     }
 
+    /** Trains world size 2 on two threads of this JVM (one process group each) and returns both ranks' runs. */
+    static List<Run> worldTwo(Map<String, HostTensor> init, Path dir, DistributedLoss.Mode mode, StepRunner.Options step)
+            throws Exception {
+        int port = freePort();
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Run>> ranks = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int rank = r;
+                ranks.add(ex.submit(() -> {
+                    try (ProcessGroup pg = ProcessGroup.connect(new DistEnv(rank, 2, rank, "127.0.0.1", port), Duration.ofSeconds(60))) {
+                        return train(init, rank, 2, dir.resolve("dist" + rank), pg, mode, step);
+                    }
+                }));
+            }
+            return List.of(ranks.get(0).get(5, TimeUnit.MINUTES), ranks.get(1).get(5, TimeUnit.MINUTES));
+        } finally {
+            ex.shutdown();
+        }
+    }
+
     static void compareWorldTwo(DistributedLoss.Mode mode, StepRunner.Options step, Path dir) throws Exception {
         torch.manual_seed(5);
         Map<String, HostTensor> init = StateDicts.toHost(new ClipModel(CFG));
         Run single = train(init, 0, 1, dir.resolve("single"), null, mode);
 
-        int port = freePort();
-        ExecutorService ex = Executors.newFixedThreadPool(2);
-        List<Future<Run>> ranks = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-            int rank = r;
-            ranks.add(ex.submit(() -> {
-                try (ProcessGroup pg = ProcessGroup.connect(new DistEnv(rank, 2, rank, "127.0.0.1", port), Duration.ofSeconds(60))) {
-                    return train(init, rank, 2, dir.resolve("dist" + rank), pg, mode, step);
-                }
-            }));
-        }
-        Run r0 = ranks.get(0).get(5, TimeUnit.MINUTES);
-        Run r1 = ranks.get(1).get(5, TimeUnit.MINUTES);
-        ex.shutdown();
+        List<Run> ranks = worldTwo(init, dir, mode, step);
+        Run r0 = ranks.get(0), r1 = ranks.get(1);
 
         assertEquals(STEPS, r0.losses.size());
         double worstLoss = 0;

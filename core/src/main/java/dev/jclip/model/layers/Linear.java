@@ -27,16 +27,6 @@ public final class Linear extends Module {
         return kernels;
     }
 
-    /** Switches float32 inference to dynamic int8 (see {@link LinearWeights#prepareInt8()}). */
-    public void quantizeInt8() {
-        kernels.prepareInt8();
-    }
-
-    /** Back to the fp32 weights. */
-    public void dequantize() {
-        kernels.release();
-    }
-
     public Tensor forward(Tensor x) {
         return kernels.apply(x);
     }
