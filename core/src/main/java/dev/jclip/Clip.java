@@ -7,6 +7,7 @@ import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelLoader;
 import dev.jclip.model.Precision;
+import dev.jclip.model.Towers;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.Torch;
 import dev.jclip.tokenizer.ClipTokenizer;
@@ -63,8 +64,17 @@ public final class Clip implements AutoCloseable {
      * picks bf16 on CPUs with native bf16 matrix instructions, fp32 elsewhere).
      */
     public static Clip load(String nameOrPath, Precision precision) throws IOException {
+        return load(nameOrPath, precision, Towers.BOTH);
+    }
+
+    /**
+     * As {@link #load(String, Precision)}, with only the given towers: a text-only or image-only
+     * user (a one-shot search query) loads about half the weights. Encoding with the missing
+     * tower throws IllegalStateException.
+     */
+    public static Clip load(String nameOrPath, Precision precision, Towers towers) throws IOException {
         Path p = ModelCache.defaultCache().resolve(nameOrPath);
-        ClipModel m = ModelLoader.load(p).model();
+        ClipModel m = ModelLoader.load(p, towers).model();
         m.setPrecision(precision);
         return new Clip(m);
     }
@@ -142,6 +152,7 @@ public final class Clip implements AutoCloseable {
     /** Unnormalized embeddings of texts (tokenized with truncation to the context length). */
     public float[][] encodeTexts(List<String> texts) {
         ensureOpen();
+        model.requireTower(true);
         if (model.sentenceTower() != null) {
             return model.text().encode(texts);
         }

@@ -3,6 +3,7 @@ package dev.jclip.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.Clip;
 import dev.jclip.model.Precision;
+import dev.jclip.model.Towers;
 import dev.jclip.search.ClipQueryEncoder;
 import dev.jclip.search.Duplicates;
 import dev.jclip.search.Hit;
@@ -97,7 +98,8 @@ final class SearchCommand implements Callable<Integer> {
             }
             List<QueryTerm> terms = QueryParser.parse(query);
             long t0 = System.nanoTime();
-            Clip clip = needsModel(terms) ? load(index.settings()) : null;
+            Towers towers = towersFor(terms);
+            Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
             QueryEncoder enc = new ClipQueryEncoder(clip, index);
             float[] q = QueryEncoder.combine(terms, enc);
@@ -115,7 +117,7 @@ final class SearchCommand implements Callable<Integer> {
                 }
                 out.put("results", rs);
                 out.put("timings_ms", Map.of("model_load", loadMs, "query_embedding", embedMs, "search", searchMs));
-                out.put("model_loaded", clip != null ? "whole model (both towers)" : "none");
+                out.put("model_loaded", describe(towers));
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } else {
                 for (Hit h : hits) {
@@ -124,7 +126,7 @@ final class SearchCommand implements Callable<Integer> {
                 }
                 if (!format.pathsOnly) {
                     System.err.printf(Locale.ROOT, "%d results; model load %.0f ms%s, query embedding %.1f ms, %s search %.2f ms%n",
-                            hits.size(), loadMs, clip != null ? " (whole model)" : " (none needed)", embedMs,
+                            hits.size(), loadMs, " (" + describe(towers) + ")", embedMs,
                             exact ? "exact" : "HNSW", searchMs);
                 }
             }
@@ -142,17 +144,35 @@ final class SearchCommand implements Callable<Integer> {
         return r;
     }
 
-    private static boolean needsModel(List<QueryTerm> terms) {
-        return terms.stream().anyMatch(t -> t.kind() != QueryTerm.Kind.INDEXED);
+    /** The towers a query's terms need, or null when every term is an indexed image. */
+    static Towers towersFor(List<QueryTerm> terms) {
+        boolean text = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.TEXT);
+        boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE);
+        return text || image ? Towers.forInputs(text, image) : null;
+    }
+
+    private static String describe(Towers t) {
+        if (t == null) {
+            return "none needed";
+        }
+        return switch (t) {
+            case BOTH -> "both towers";
+            case TEXT -> "text tower only";
+            case IMAGE -> "image tower only";
+        };
     }
 
     private Clip load(IndexSettings s) throws Exception {
+        return load(s, Towers.BOTH);
+    }
+
+    private Clip load(IndexSettings s, Towers towers) throws Exception {
         String m = model != null ? model : s.model();
         if (model != null && !ModelFingerprint.of(m).equals(s.fingerprint())) {
             throw new IndexMismatchException("the index was built with model " + s.model() + ", not " + m);
         }
         Precision p = precision != null ? precision : Precision.parse(s.precision());
-        return Clip.load(m, p);
+        return Clip.load(m, p, towers);
     }
 
     private int quality(ImageIndex index) throws Exception {
@@ -165,7 +185,7 @@ final class SearchCommand implements Callable<Integer> {
             String c = parent == null ? "" : parent.getFileName().toString();
             queries.put(c, quality.replace("{}", c));
         });
-        Clip clip = load(index.settings());
+        Clip clip = load(index.settings(), Towers.TEXT);
         var r = dev.jclip.search.SearchQuality.run(index, queries, t -> clip.encodeTexts(List.of(t))[0], n);
         if (format.json) {
             System.out.println(new ObjectMapper().writeValueAsString(r));

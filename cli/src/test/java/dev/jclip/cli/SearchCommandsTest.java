@@ -96,6 +96,13 @@ class SearchCommandsTest {
         assertEquals(probe, j.get("results").get(0).get("path").asText());
         assertEquals(1.0, j.get("results").get(0).get("score").asDouble(), 1e-4);
         assertTrue(j.get("timings_ms").has("model_load"));
+        assertEquals("image tower only", j.get("model_loaded").asText(), "an image query loads only the image tower");
+
+        CliRunner.Result t = CliRunner.run("search", "--index", idx.toString(), "--json", "-n", "3", "a photo of a cat");
+        assertEquals(0, t.exitCode(), t.err());
+        JsonNode tj = new ObjectMapper().readTree(t.out());
+        assertEquals("text tower only", tj.get("model_loaded").asText(), "a text query loads only the text tower");
+        assertEquals(3, tj.get("results").size());
 
         CliRunner.Result exact = CliRunner.run("search", "--index", idx.toString(), "--exact", "--paths-only", "-n", "1",
                 "a photo of a cat", "+", "0.5:" + probe);

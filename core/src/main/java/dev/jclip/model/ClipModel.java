@@ -40,6 +40,7 @@ public final class ClipModel extends Module {
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
     private Precision precision = Precision.FP32;
+    private Towers towers = Towers.BOTH;
     private volatile boolean closed;
     /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
     private final SentenceEncoderTower sentenceTower;
@@ -148,12 +149,14 @@ public final class ClipModel extends Module {
      * shapes, or as the target of a checkpoint load (which overwrites every tensor).
      */
     public static ClipModel shapeOnly(ClipConfig c) {
-        return new ClipModel(c, false, null);
+        return shapeOnly(c, null);
     }
 
     /** As {@link #shapeOnly(ClipConfig)}, with a sentence-encoder text tower when {@code text} is not null. */
     public static ClipModel shapeOnly(ClipConfig c, SentenceEncoderTower.Spec text) {
-        return new ClipModel(c, false, text);
+        try (var skip = dev.jclip.model.layers.Params.shapesOnly()) {
+            return new ClipModel(c, false, text);
+        }
     }
 
     /** The text tower: CLIP's own transformer or a locked sentence encoder with its projection. */
@@ -174,8 +177,28 @@ public final class ClipModel extends Module {
         return imageEncoder;
     }
 
+    /** The towers whose weights were loaded (see {@link ModelLoader#load(java.nio.file.Path, Towers)}). */
+    public Towers towers() {
+        return towers;
+    }
+
+    /** Marks a model loaded with only some towers: the others then refuse to run. */
+    void loadedTowers(Towers t) {
+        this.towers = t;
+    }
+
+    /** Fails unless the image tower (or, with {@code text}, the text tower) was loaded. */
+    public void requireTower(boolean text) {
+        if (text ? !towers.hasText() : !towers.hasImage()) {
+            throw new IllegalStateException("this model was loaded with the " + (text ? "image" : "text")
+                    + " tower only; load it with Towers." + (text ? "TEXT" : "IMAGE") + " or BOTH to encode "
+                    + (text ? "texts" : "images"));
+        }
+    }
+
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
+        requireTower(false);
         if (precision == Precision.BF16) {
             return imageEncoder.forward(pixels.to(torch.ScalarType.BFloat16)).to(torch.ScalarType.Float);
         }
@@ -198,12 +221,15 @@ public final class ClipModel extends Module {
         if (r == precision) {
             return this;
         }
-        if (transformer != null) { // null when the text tower is a locked sentence encoder (run by ONNX Runtime)
+        // a tower that was not loaded holds uninitialized memory: nothing of it is prepared
+        if (transformer != null && towers.hasText()) { // null when the text tower is a locked sentence encoder (run by ONNX Runtime)
             for (ResidualAttentionBlock b : transformer.blocks()) {
                 Precisions.prepare(b, r);
             }
         }
-        if (visual instanceof VisionTransformer v) {
+        if (!towers.hasImage()) {
+            // nothing to prepare
+        } else if (visual instanceof VisionTransformer v) {
             v.prepare(r);
         } else if (visual instanceof ModifiedResNet res) {
             res.prepare(r);
@@ -218,6 +244,7 @@ public final class ClipModel extends Module {
      * computed: the causal mask makes later positions irrelevant to the result.
      */
     public Tensor encodeText(Tensor tokens) {
+        requireTower(true);
         if (sentenceTower != null) {
             throw new IllegalStateException("this model's text tower is the sentence encoder " + sentenceTower.kind()
                     + ", which takes texts, not CLIP tokens: use Clip.encodeTexts or text().encode");

@@ -54,12 +54,23 @@ public final class ModelFiles {
     /** As {@link #fromStateDict(Map, ClipConfig)}, with a sentence-encoder text tower when {@code text} is not null. */
     public static ClipModel fromStateDict(Map<String, HostTensor> sd, ClipConfig configOrNull,
                                           SentenceEncoderTower.Spec text) throws IOException {
+        return fromStateDict(sd, configOrNull, text, Towers.BOTH);
+    }
+
+    /**
+     * As {@link #fromStateDict(Map, ClipConfig, SentenceEncoderTower.Spec)}, loading only the given
+     * towers. Without a stored configuration the architecture is inferred from the weights, which
+     * needs both towers' shapes: then {@code sd} must hold them all.
+     */
+    public static ClipModel fromStateDict(Map<String, HostTensor> sd, ClipConfig configOrNull,
+                                          SentenceEncoderTower.Spec text, Towers towers) throws IOException {
         if (text != null && configOrNull == null) {
             throw new IOException("a model with the sentence-encoder text tower " + text.encoder() + " needs its stored configuration");
         }
         ClipConfig cfg = configOrNull != null ? configOrNull : ConfigInference.infer(StateDicts.shapes(sd));
         ClipModel m = ClipModel.shapeOnly(cfg, text);
-        StateDicts.load(m, sd);
+        StateDicts.load(m, sd, towers);
+        m.loadedTowers(towers);
         m.eval();
         return m;
     }

@@ -26,6 +26,14 @@ public final class ModelLoader {
     }
 
     public static Loaded load(Path path) throws IOException {
+        return load(path, Towers.BOTH);
+    }
+
+    /**
+     * Loads only the given towers: the other tower's weights are not copied (and, from safetensors
+     * files, not even read), and running it fails with IllegalStateException.
+     */
+    public static Loaded load(Path path, Towers towers) throws IOException {
         if (!Files.exists(path)) {
             throw new IOException("no model at " + path);
         }
@@ -33,9 +41,11 @@ public final class ModelLoader {
             Map<String, String> meta = SafeTensors.readMetadata(path);
             String cfg = meta.get(ModelFiles.CONFIG_KEY);
             if (cfg != null) {
-                Map<String, HostTensor> sd = SafeTensors.read(path);
                 String format = meta.getOrDefault("format", "jclip");
-                if (format.equals("jclip-checkpoint")) {
+                boolean checkpoint = format.equals("jclip-checkpoint");
+                Map<String, HostTensor> sd = SafeTensors.readWithMetadata(path, k -> checkpoint
+                        ? k.startsWith("model.") && towers.includes(k.substring(6)) : towers.includes(k)).tensors();
+                if (checkpoint) {
                     Map<String, HostTensor> model = new LinkedHashMap<>();
                     sd.forEach((k, v) -> {
                         if (k.startsWith("model.")) {
@@ -44,12 +54,12 @@ public final class ModelLoader {
                     });
                     sd = model;
                 }
-                return new Loaded(ModelFiles.fromStateDict(sd, ModelFiles.configOf(meta), ModelFiles.textTowerOf(meta)),
+                return new Loaded(ModelFiles.fromStateDict(sd, ModelFiles.configOf(meta), ModelFiles.textTowerOf(meta), towers),
                         format, path);
             }
         }
         StateDict sd = CheckpointReader.read(path);
-        return new Loaded(ModelFiles.fromStateDict(sd.tensors(), null), sd.format(), path);
+        return new Loaded(ModelFiles.fromStateDict(sd.tensors(), null, null, towers), sd.format(), path);
     }
 
     private static boolean isSafetensors(Path p) {

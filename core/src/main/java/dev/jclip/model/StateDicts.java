@@ -38,10 +38,18 @@ public final class StateDicts {
      * A missing {@code num_batches_tracked} is tolerated (it never affects outputs).
      */
     public static void load(ClipModel model, Map<String, HostTensor> sd) throws StateDictMismatchException {
+        load(model, sd, Towers.BOTH);
+    }
+
+    /**
+     * As {@link #load(ClipModel, Map)} for the given towers only: the other tower's keys are
+     * neither required nor copied (the check of names and shapes still covers them when present).
+     */
+    public static void load(ClipModel model, Map<String, HostTensor> sd, Towers towers) throws StateDictMismatchException {
         Map<String, Tensor> target = model.stateDict();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         for (String k : target.keySet()) {
-            if (!sd.containsKey(k) && !k.endsWith("num_batches_tracked")) {
+            if (towers.includes(k) && !sd.containsKey(k) && !k.endsWith("num_batches_tracked")) {
                 missing.add(k);
             }
         }
@@ -63,7 +71,7 @@ public final class StateDicts {
         try (NoGradGuard ng = new NoGradGuard()) {
             for (Map.Entry<String, HostTensor> e : sd.entrySet()) {
                 Tensor t = target.get(e.getKey());
-                if (t != null) {
+                if (t != null && towers.includes(e.getKey())) {
                     try (PointerScope scope = new PointerScope()) {
                         t.copy_(Torch.toTorch(e.getValue()));
                     }

@@ -69,6 +69,14 @@ public final class SafeTensors {
 
     /** Reads every tensor of a file and its string metadata. */
     public static Contents readWithMetadata(Path file) throws IOException {
+        return readWithMetadata(file, name -> true);
+    }
+
+    /**
+     * Reads the tensors whose names {@code include} accepts, and the string metadata. The whole
+     * header is still validated; the data of the other tensors is never read.
+     */
+    public static Contents readWithMetadata(Path file, java.util.function.Predicate<String> include) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -88,6 +96,9 @@ public final class SafeTensors {
                     size - dataStart, file);
             Map<String, HostTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
+                if (!include.test(e.name)) {
+                    continue;
+                }
                 ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(e.end - e.begin));
                 readFully(ch, buf, dataStart + e.begin, file);
                 buf.flip();

@@ -13,7 +13,7 @@ public final class Conv2d extends Module {
 
     public Conv2d(long in, long out, long kernel, long stride, long padding) {
         double bound = 1.0 / Math.sqrt(in * kernel * kernel);
-        weight = Params.parameter(this, "weight", torch.uniform_(torch.empty(out, in, kernel, kernel), -bound, bound));
+        weight = Params.parameter(this, "weight", Params.uniform(bound, out, in, kernel, kernel));
         this.stride = stride;
         this.padding = padding;
     }

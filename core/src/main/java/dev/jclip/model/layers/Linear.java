@@ -17,8 +17,8 @@ public final class Linear extends Module {
 
     public Linear(long in, long out, boolean withBias) {
         double bound = 1.0 / Math.sqrt(in); // PyTorch's default (kaiming-uniform with a=sqrt(5))
-        weight = Params.parameter(this, "weight", torch.uniform_(torch.empty(out, in), -bound, bound));
-        bias = withBias ? Params.parameter(this, "bias", torch.uniform_(torch.empty(out), -bound, bound)) : null;
+        weight = Params.parameter(this, "weight", Params.uniform(bound, out, in));
+        bias = withBias ? Params.parameter(this, "bias", Params.uniform(bound, out)) : null;
         kernels = new LinearWeights(weight, bias);
     }
 

@@ -26,7 +26,7 @@ public final class MultiheadAttention extends Module {
         this.width = width;
         this.heads = heads;
         double bound = Math.sqrt(6.0 / (width + 3 * width)); // xavier-uniform, as nn.MultiheadAttention
-        inProjWeight = Params.parameter(this, "in_proj_weight", torch.uniform_(torch.empty(3 * width, width), -bound, bound));
+        inProjWeight = Params.parameter(this, "in_proj_weight", Params.uniform(bound, 3L * width, width));
         inProjBias = Params.parameter(this, "in_proj_bias", torch.zeros(3 * width));
         outProj = register_module("out_proj", new Linear(width, width));
         torch.zeros_(outProj.bias);
