@@ -63,12 +63,23 @@ public final class ClipPreprocessor {
         int plane = rgbU8Chw.length / 3;
         float[] out = new float[rgbU8Chw.length];
         for (int c = 0; c < 3; c++) {
-            float m = MEAN[c], s = STD[c];
+            float[] lut = NORMALIZED[c];
             for (int i = c * plane, e = i + plane; i < e; i++) {
-                out[i] = ((rgbU8Chw[i] & 0xff) / 255f - m) / s;
+                out[i] = lut[rgbU8Chw[i] & 0xff];
             }
         }
         return out;
+    }
+
+    /** Per channel, the normalized value of each of the 256 byte values: the same float arithmetic, done once. */
+    private static final float[][] NORMALIZED = new float[3][256];
+
+    static {
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                NORMALIZED[c][v] = (v / 255f - MEAN[c]) / STD[c];
+            }
+        }
     }
 
     public float[] preprocess(DecodedImage img) {

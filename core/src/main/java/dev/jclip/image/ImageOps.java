@@ -61,6 +61,18 @@ final class ImageOps {
         int[] s = img.samples();
         int plane = cw * chh;
         byte[] out = new byte[3 * plane];
+        if (img.mode() == ImageMode.RGB && left >= 0 && top >= 0 && left + cw <= w && top + chh <= img.height()) {
+            // the common case, without the per-pixel mode switch and bounds test
+            for (int y = 0; y < chh; y++) {
+                int p = ((y + top) * w + left) * 3, o = y * cw;
+                for (int x = 0; x < cw; x++, p += 3, o++) {
+                    out[o] = (byte) s[p];
+                    out[plane + o] = (byte) s[p + 1];
+                    out[2 * plane + o] = (byte) s[p + 2];
+                }
+            }
+            return out;
+        }
         for (int y = 0; y < chh; y++) {
             int sy = y + top;
             for (int x = 0; x < cw; x++) {
