@@ -33,6 +33,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "2")
     int threads;
+    @Option(names = "--build-threads", defaultValue = "1", description = "Task search: threads inserting into the HNSW graph "
+            + "(more than 1: one segment per thread, all in memory until the commit) (default: ${DEFAULT-VALUE}).")
+    int buildThreads;
 
     @Option(names = "--iters", defaultValue = "5")
     int iters;
@@ -100,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
             for (boolean clustered : kinds) {
                 for (int n : sizes) {
                     var spec = new dev.jclip.search.SearchBench.Spec(n, d, queries, exactQueries, 10, candidates,
-                            dev.jclip.search.Quantization.parse(quantize), clustered, 42);
+                            dev.jclip.search.Quantization.parse(quantize), clustered, 42, buildThreads);
                     System.out.println(dev.jclip.search.SearchBench.run(spec, work, System.err::println).json());
                 }
             }

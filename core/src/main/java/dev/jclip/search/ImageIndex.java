@@ -113,6 +113,15 @@ public final class ImageIndex implements AutoCloseable {
      * under {@code wanted}; refuses an existing index built with other settings.
      */
     public static ImageIndex openForWriting(Path dir, IndexSettings wanted) throws IOException {
+        return openForWriting(dir, wanted, 256);
+    }
+
+    /**
+     * As {@link #openForWriting(Path, IndexSettings)} with another indexing RAM buffer: a bulk
+     * build that keeps all vectors in memory until its commit writes one segment per indexing
+     * thread and never merges (merging HNSW segments rebuilds most of the graph).
+     */
+    public static ImageIndex openForWriting(Path dir, IndexSettings wanted, double ramBufferMB) throws IOException {
         Files.createDirectories(dir);
         IndexSettings existing = exists(dir) ? readSettings(dir) : null;
         if (existing != null) {
@@ -127,7 +136,7 @@ public final class ImageIndex implements AutoCloseable {
             IndexWriterConfig cfg = new IndexWriterConfig()
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setCodec(codec(wanted.quantization()))
-                    .setRAMBufferSizeMB(256);
+                    .setRAMBufferSizeMB(ramBufferMB);
             IndexWriter w = new IndexWriter(d, cfg);
             long next = 0;
             if (existing != null) {
@@ -200,7 +209,7 @@ public final class ImageIndex implements AutoCloseable {
      * Adds (or replaces) the image at {@code path} with its embedding (normalized here). Replacing
      * keeps the file's id, so links to it stay valid. Returns the id.
      */
-    public synchronized long add(String path, long size, long mtimeMillis, int width, int height, float[] vector) throws IOException {
+    public long add(String path, long size, long mtimeMillis, int width, int height, float[] vector) throws IOException {
         if (vector.length != settings.dim()) {
             throw new IllegalArgumentException("vector of width " + vector.length + " in an index of width " + settings.dim());
         }
@@ -210,7 +219,12 @@ public final class ImageIndex implements AutoCloseable {
                 throw new IllegalArgumentException("non-finite embedding for " + path);
             }
         }
-        long id = idFor(path);
+        long id;
+        synchronized (this) {
+            id = idFor(path);
+        }
+        // IndexWriter is thread-safe, and the HNSW insertion inside updateDocument is the costly
+        // part: outside the lock, several threads can build (one segment's graph each) at once
         Document doc = base(id, path, size, mtimeMillis);
         doc.add(new StoredField(F_WIDTH, width));
         doc.add(new StoredField(F_HEIGHT, height));

@@ -24,7 +24,11 @@ public final class SearchBench {
     }
 
     public record Spec(int size, int dim, int queries, int exactQueries, int k, int candidates,
-                       Quantization quantization, boolean clustered, long seed) {
+                       Quantization quantization, boolean clustered, long seed, int threads) {
+        public Spec(int size, int dim, int queries, int exactQueries, int k, int candidates,
+                    Quantization quantization, boolean clustered, long seed) {
+            this(size, dim, queries, exactQueries, k, candidates, quantization, clustered, seed, 1);
+        }
     }
 
     public record Result(Spec spec, double buildSeconds, double recall, double hnswQps, double exactQps) {
@@ -32,9 +36,9 @@ public final class SearchBench {
             return String.format(java.util.Locale.ROOT,
                     "{\"task\":\"search\",\"vectors\":%d,\"dim\":%d,\"distribution\":\"%s\",\"quantization\":\"%s\","
                             + "\"k\":%d,\"candidates\":%d,\"build_s\":%.2f,\"recall_at_k\":%.4f,\"hnsw_qps\":%.1f,"
-                            + "\"exact_qps\":%.2f,\"speedup\":%.1f}",
+                            + "\"exact_qps\":%.2f,\"speedup\":%.1f,\"build_threads\":%d}",
                     spec.size, spec.dim, spec.clustered ? "clustered" : "uniform", spec.quantization.label(), spec.k,
-                    spec.candidates, buildSeconds, recall, hnswQps, exactQps, hnswQps / exactQps);
+                    spec.candidates, buildSeconds, recall, hnswQps, exactQps, hnswQps / exactQps, spec.threads);
         }
     }
 
@@ -47,13 +51,10 @@ public final class SearchBench {
         Path dir = Files.createTempDirectory(workDir, "search-bench");
         IndexSettings settings = new IndexSettings("synthetic", "synthetic-" + spec.seed, "fp32", spec.dim, spec.quantization);
         long t0 = System.nanoTime();
-        try (ImageIndex index = ImageIndex.openForWriting(dir, settings)) {
-            for (int i = 0; i < spec.size; i++) {
-                index.add("v" + i, 0, 0, 0, 0, draw(rnd, centres, spec.dim));
-                if ((i + 1) % 100_000 == 0) {
-                    log.accept("  added " + (i + 1) + " vectors");
-                }
-            }
+        // with several threads, a buffer that holds every vector: one segment (graph) per thread, no merges
+        double ramMB = spec.threads > 1 ? Math.min(8000, 256 + spec.size * (spec.dim * 4.0 + 400) / 1e6 * 1.5) : 256;
+        try (ImageIndex index = ImageIndex.openForWriting(dir, settings, ramMB)) {
+            add(index, spec, rnd, centres, log);
             index.commit();
             double build = (System.nanoTime() - t0) / 1e9;
             List<float[]> queries = new ArrayList<>();
@@ -85,6 +86,53 @@ public final class SearchBench {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** Draws the vectors in order on this thread (so the set depends only on the seed) and inserts them on {@code threads}. */
+    private static void add(ImageIndex index, Spec spec, Random rnd, float[][] centres, Consumer<String> log) throws IOException {
+        if (spec.threads <= 1) {
+            for (int i = 0; i < spec.size; i++) {
+                index.add("v" + i, 0, 0, 0, 0, draw(rnd, centres, spec.dim));
+                if ((i + 1) % 100_000 == 0) {
+                    log.accept("  added " + (i + 1) + " vectors");
+                }
+            }
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(spec.threads);
+        java.util.concurrent.Semaphore ahead = new java.util.concurrent.Semaphore(4096);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            for (int i = 0; i < spec.size && failed.get() == null; i++) {
+                String key = "v" + i;
+                float[] v = draw(rnd, centres, spec.dim);
+                ahead.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        index.add(key, 0, 0, 0, 0, v);
+                        if (done.incrementAndGet() % 100_000 == 0) {
+                            log.accept("  added " + done.get() + " vectors");
+                        }
+                    } catch (Throwable t) {
+                        failed.compareAndSet(null, t);
+                    } finally {
+                        ahead.release();
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(7, java.util.concurrent.TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        if (failed.get() != null) {
+            throw new IOException("adding vectors failed", failed.get());
         }
     }
 
