@@ -159,11 +159,21 @@ public final class Indexer {
             t.setDaemon(true);
             return t;
         });
+        // Lucene's HNSW insertion runs on its own thread: done inline it cost as much as decoding
+        // for small models and left the encoder idle meanwhile. One thread keeps the order of adds
+        // and commits, so a killed run still loses at most what came after the last commit.
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "index-write");
+            t.setDaemon(true);
+            return t;
+        });
         ProgressBar bar = progress == null ? ProgressBar.silent("index", todo.size(), "images")
                 : new ProgressBar("index", todo.size(), "images", progress);
         int window = 2 * batchSize + 2 * threads;
         Deque<Future<Prepared>> ahead = new ArrayDeque<>();
-        int next = 0, sinceCommit = 0;
+        Deque<Future<?>> writes = new ArrayDeque<>();
+        int next = 0;
+        int[] sinceCommit = {0};
         List<Prepared> batch = new ArrayList<>();
         try {
             while (next < todo.size() || !ahead.isEmpty() || !batch.isEmpty()) {
@@ -175,7 +185,10 @@ public final class Indexer {
                     Prepared p = take(ahead.poll());
                     if (p.error != null) {
                         bad.add(new BadFile(p.todo.file.toString(), p.error));
-                        index.addBad(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.error);
+                        writes.add(writer.submit(() -> {
+                            index.addBad(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.error);
+                            return null;
+                        }));
                         bar.add(1);
                         continue;
                     }
@@ -183,23 +196,40 @@ public final class Indexer {
                 }
                 if (batch.size() == batchSize || (ahead.isEmpty() && next == todo.size() && !batch.isEmpty())) {
                     float[][] v = encoder.encode(stack(batch, pre.size()));
-                    for (int i = 0; i < batch.size(); i++) {
-                        Prepared p = batch.get(i);
-                        index.add(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.width, p.height, v[i]);
-                        counts[p.todo.replacing ? 1 : 0]++;
-                    }
-                    bar.add(batch.size());
-                    sinceCommit += batch.size();
+                    List<Prepared> done = List.copyOf(batch);
                     batch.clear();
-                    if (sinceCommit >= commitEvery) {
-                        index.commit();
-                        counts[2]++;
-                        sinceCommit = 0;
+                    writes.add(writer.submit(() -> {
+                        for (int i = 0; i < done.size(); i++) {
+                            Prepared p = done.get(i);
+                            index.add(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.width, p.height, v[i]);
+                            counts[p.todo.replacing ? 1 : 0]++;
+                        }
+                        sinceCommit[0] += done.size();
+                        if (sinceCommit[0] >= commitEvery) {
+                            index.commit();
+                            counts[2]++;
+                            sinceCommit[0] = 0;
+                        }
+                        return null;
+                    }));
+                    bar.add(done.size());
+                    // at most two batches waiting to be written: bounded memory, and errors surface soon
+                    while (writes.size() > 2) {
+                        take(writes.poll());
                     }
                 }
             }
+            while (!writes.isEmpty()) {
+                take(writes.poll());
+            }
         } finally {
             pool.shutdownNow();
+            writer.shutdown();
+            try {
+                writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             bar.finish();
         }
     }
@@ -216,10 +246,16 @@ public final class Indexer {
         }
     }
 
-    private static Prepared take(Future<Prepared> f) throws IOException {
+    private static <T> T take(Future<T> f) throws IOException {
         try {
             return f.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
             throw new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
