@@ -75,9 +75,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--exact-queries", defaultValue = "50", description = "Task search: exact queries (recall truth) (default: ${DEFAULT-VALUE}).")
     int exactQueries;
 
-    @Option(names = "--candidates", defaultValue = "" + dev.jclip.search.ImageIndex.DEFAULT_CANDIDATES,
-            description = "Task search: HNSW search beam (default: ${DEFAULT-VALUE}).")
-    int candidates;
+    @Option(names = "--candidates", split = ",", defaultValue = "" + dev.jclip.search.ImageIndex.DEFAULT_CANDIDATES,
+            description = "Task search: HNSW search beam, or several (comma-separated) measured on one build (default: ${DEFAULT-VALUE}).")
+    int[] candidates;
 
     @Option(names = "--quantize", defaultValue = "none", description = "Task search: none, int7 or int4.")
     String quantize;
@@ -102,9 +102,11 @@ final class BenchCommand implements Callable<Integer> {
             Path work = Path.of(System.getProperty("java.io.tmpdir"));
             for (boolean clustered : kinds) {
                 for (int n : sizes) {
-                    var spec = new dev.jclip.search.SearchBench.Spec(n, d, queries, exactQueries, 10, candidates,
+                    var spec = new dev.jclip.search.SearchBench.Spec(n, d, queries, exactQueries, 10, candidates[0],
                             dev.jclip.search.Quantization.parse(quantize), clustered, 42, buildThreads);
-                    System.out.println(dev.jclip.search.SearchBench.run(spec, work, System.err::println).json());
+                    for (var r : dev.jclip.search.SearchBench.run(spec, candidates, work, System.err::println)) {
+                        System.out.println(r.json());
+                    }
                 }
             }
             return 0;

@@ -43,6 +43,15 @@ public final class SearchBench {
     }
 
     public static Result run(Spec spec, Path workDir, Consumer<String> log) throws IOException {
+        return run(spec, new int[]{spec.candidates}, workDir, log).get(0);
+    }
+
+    /**
+     * Builds the index once and measures each search beam in {@code beams} on it (the spec's own
+     * {@code candidates} is ignored): one result per beam, all with the same build time and
+     * exact-search truth. At 10⁶ vectors a build takes tens of minutes, so beams are compared on one.
+     */
+    public static List<Result> run(Spec spec, int[] beams, Path workDir, Consumer<String> log) throws IOException {
         Random rnd = new Random(spec.seed);
         float[][] centres = new float[spec.clustered ? Math.max(16, spec.size / 500) : 0][];
         for (int c = 0; c < centres.length; c++) {
@@ -63,25 +72,35 @@ public final class SearchBench {
             }
             // warm both paths (JIT, page cache) before timing
             for (int q = 0; q < Math.min(10, queries.size()); q++) {
-                index.search(queries.get(q), spec.k, false, -2, spec.candidates);
-                index.search(queries.get(q), spec.k, true, -2, spec.candidates);
+                index.search(queries.get(q), spec.k, false, -2, beams[0]);
+                index.search(queries.get(q), spec.k, true, -2, beams[0]);
             }
-            long h0 = System.nanoTime();
-            List<Set<Long>> approx = new ArrayList<>();
-            for (float[] q : queries) {
-                approx.add(ids(index.search(q, spec.k, false, -2, spec.candidates)));
-            }
-            double hnswQps = queries.size() / ((System.nanoTime() - h0) / 1e9);
             int nExact = Math.min(spec.exactQueries, queries.size());
             long x0 = System.nanoTime();
-            double found = 0;
+            List<Set<Long>> truth = new ArrayList<>();
             for (int q = 0; q < nExact; q++) {
-                Set<Long> truth = ids(index.search(queries.get(q), spec.k, true, -2, spec.candidates));
-                truth.retainAll(approx.get(q));
-                found += truth.size();
+                truth.add(ids(index.search(queries.get(q), spec.k, true, -2, beams[0])));
             }
             double exactQps = nExact / ((System.nanoTime() - x0) / 1e9);
-            return new Result(spec, build, found / (nExact * (double) spec.k), hnswQps, exactQps);
+            List<Result> out = new ArrayList<>();
+            for (int beam : beams) {
+                long h0 = System.nanoTime();
+                List<Set<Long>> approx = new ArrayList<>();
+                for (float[] q : queries) {
+                    approx.add(ids(index.search(q, spec.k, false, -2, beam)));
+                }
+                double hnswQps = queries.size() / ((System.nanoTime() - h0) / 1e9);
+                double found = 0;
+                for (int q = 0; q < nExact; q++) {
+                    Set<Long> t = new HashSet<>(truth.get(q));
+                    t.retainAll(approx.get(q));
+                    found += t.size();
+                }
+                Spec s = new Spec(spec.size, spec.dim, spec.queries, spec.exactQueries, spec.k, beam, spec.quantization,
+                        spec.clustered, spec.seed, spec.threads);
+                out.add(new Result(s, build, found / (nExact * (double) spec.k), hnswQps, exactQps));
+            }
+            return out;
         } finally {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

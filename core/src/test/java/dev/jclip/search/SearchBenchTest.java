@@ -24,4 +24,15 @@ class SearchBenchTest {
             assertTrue(r.json().contains("\"build_threads\":" + threads), r.json());
         }
     }
+
+    @Test
+    void severalBeamsOnOneBuildShareItsTruthAndRecallDoesNotFallWithTheBeam() throws Exception {
+        var spec = new SearchBench.Spec(3000, 64, 40, 20, 10, 0, Quantization.NONE, false, 3, 1);
+        var rs = SearchBench.run(spec, new int[]{10, 50, 200}, tmp, s -> { });
+        assertEquals(3, rs.size());
+        assertEquals(10, rs.get(0).spec().candidates());
+        assertEquals(rs.get(0).buildSeconds(), rs.get(2).buildSeconds());
+        assertTrue(rs.get(2).recall() >= rs.get(0).recall(), "recall " + rs.get(0).recall() + " at beam 10, " + rs.get(2).recall() + " at 200");
+        assertTrue(rs.get(2).recall() >= 0.95, "beam 200 on 3,000 uniform vectors: " + rs.get(2).recall());
+    }
 }
