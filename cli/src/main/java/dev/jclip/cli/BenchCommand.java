@@ -33,6 +33,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "2")
     int threads;
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Write the randomly initialized model the image/text "
+            + "benchmarks time (seed 0) to FILE and exit, so that other commands (index, embed-dataset) can run the same model.")
+    Path saveModel;
     @Option(names = "--build-threads", defaultValue = "1", description = "Task search: threads inserting into the HNSW graph "
             + "(more than 1: one segment per thread, all in memory until the commit) (default: ${DEFAULT-VALUE}).")
     int buildThreads;
@@ -127,6 +130,14 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             c = ModelPresets.get(model);
             name = ModelPresets.canonicalName(model).orElse(model);
+        }
+        if (saveModel != null) {
+            org.bytedeco.pytorch.global.torch.manual_seed(0); // as Benchmark does before building its model
+            try (dev.jclip.model.ClipModel m = new dev.jclip.model.ClipModel(c)) {
+                dev.jclip.model.ModelFiles.save(m, saveModel);
+            }
+            System.out.println("wrote " + name + " (random weights, seed 0) to " + saveModel);
+            return 0;
         }
         boolean training = task.equals("train");
         dev.jclip.model.Precision inference = training ? dev.jclip.model.Precision.FP32

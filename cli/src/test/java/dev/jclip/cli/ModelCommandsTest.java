@@ -45,4 +45,26 @@ class ModelCommandsTest {
         CliRunner.Result p = CliRunner.run("info", "--preset", "ViT-L/14@336px");
         assertTrue(p.out().contains("427,944,193"), p.out());
     }
+
+    @Test
+    void benchSavesTheModelItTimes(@TempDir Path dir) throws Exception {
+        String cfg = "{\"embed_dim\": 32, \"image_resolution\": 32, \"vision_layers\": 1, \"vision_width\": 64, "
+                + "\"vision_patch_size\": 16, \"vocab_size\": 49408, \"transformer_width\": 32, \"transformer_heads\": 1, "
+                + "\"transformer_layers\": 1, \"context_length\": 77}";
+        Path f = dir.resolve("random.safetensors");
+        CliRunner.Result r = CliRunner.run("bench", "--config", cfg, "--save-model", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("seed 0"), r.out());
+        Path g = dir.resolve("again.safetensors");
+        assertEquals(0, CliRunner.run("bench", "--config", cfg, "--save-model", g.toString()).exitCode());
+        // seeded: the same weights every time, so the file is the benchmark's model
+        Map<String, HostTensor> a = SafeTensors.read(f), b = SafeTensors.read(g);
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertTrue(java.util.Arrays.equals(a.get(k).toByteArray(), b.get(k).toByteArray()), k);
+        }
+        try (dev.jclip.Clip clip = dev.jclip.Clip.load(f.toString())) {
+            assertEquals(32, clip.config().embedDim());
+        }
+    }
 }
