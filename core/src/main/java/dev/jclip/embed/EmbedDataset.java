@@ -83,12 +83,15 @@ public final class EmbedDataset {
             }
         }
         EmbedSummary s = new EmbedSummary(engine.name(), plan.size(), finished, resumed, rows, skipped, corrupt,
-                seconds, runImages, seconds > 0 ? runImages / seconds : 0);
+                seconds, runImages, seconds > 0 ? runImages / seconds : 0, engine.modelLoadSeconds());
         AtomicFiles.write(EmbeddingLayout.summary(dir), EmbeddingLayout.JSON.writeValueAsBytes(s));
         log.printf("%d/%d partitions finished: %d images embedded, %d bad samples skipped%s; this run %d images in "
                         + "%.1f s (%.1f images/s, engine %s)%n", finished, plan.size(), rows, skipped,
                 corrupt.isEmpty() ? "" : ", " + corrupt.size() + " corrupt shard(s): " + corrupt, runImages, seconds,
                 s.imagesPerSecond(), engine.name());
+        if (!Double.isNaN(s.imagesPerSecondAfterLoad())) {
+            log.printf("  of which model load %.1f s; %.1f images/s after it%n", s.modelLoadSeconds(), s.imagesPerSecondAfterLoad());
+        }
         return s;
     }
 }

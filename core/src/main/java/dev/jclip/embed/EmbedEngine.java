@@ -21,4 +21,12 @@ public interface EmbedEngine {
      */
     List<PartitionResult> run(EmbedJob job, List<Partition> pending, Map<String, String> options, LongConsumer progress)
             throws Exception;
+
+    /**
+     * Seconds the last {@link #run} spent loading the model in this JVM, so that the encoding rate
+     * can be read apart from the one-time load; NaN when the engine cannot tell (remote executors).
+     */
+    default double modelLoadSeconds() {
+        return Double.NaN;
+    }
 }

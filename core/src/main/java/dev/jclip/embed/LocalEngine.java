@@ -17,9 +17,16 @@ import java.util.function.LongConsumer;
  * (default the same).
  */
 public final class LocalEngine implements EmbedEngine {
+    private volatile double loadSeconds = Double.NaN;
+
     @Override
     public String name() {
         return "local";
+    }
+
+    @Override
+    public double modelLoadSeconds() {
+        return loadSeconds;
     }
 
     @Override
@@ -29,7 +36,9 @@ public final class LocalEngine implements EmbedEngine {
         int threads = Integer.parseInt(options.getOrDefault("threads", Integer.toString(cores)));
         int decoders = Integer.parseInt(options.getOrDefault("decode-threads", Integer.toString(threads)));
         torch.set_num_threads(threads);
+        long l0 = System.nanoTime();
         Clip clip = ModelHolder.get(job.model(), job.precision());
+        loadSeconds = (System.nanoTime() - l0) / 1e9;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, decoders), r -> {
             Thread t = new Thread(r, "jclip-embed-decode");
             t.setDaemon(true);

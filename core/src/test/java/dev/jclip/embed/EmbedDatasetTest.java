@@ -60,6 +60,9 @@ class EmbedDatasetTest {
 
         assertEquals(3, s.partitions());
         assertEquals(3, s.finished());
+        // the one-time model load is reported apart, so the rate after it can be read against the encoder benchmark
+        assertTrue(s.modelLoadSeconds() >= 0 && s.modelLoadSeconds() < s.runSeconds(), s.toString());
+        assertTrue(s.imagesPerSecondAfterLoad() >= s.imagesPerSecond(), s.toString());
         assertEquals(1, s.corruptShards().size(), s.toString());
         assertTrue(s.corruptShards().get(0).startsWith("part-00002: "), s.toString());
         for (String f : List.of("_job.json", "_summary.json", "part-00000.parquet", "part-00000.image.npy",
