@@ -143,7 +143,7 @@ public final class Clip implements AutoCloseable {
             for (int i = 0; i < n; i += imageBatch) {
                 int b = Math.min(imageBatch, n - i);
                 Tensor chunk = all.narrow(0, i, b);
-                out.addAll(rows(model.encodeImage(chunk)));
+                out.addAll(Torch.rows(model.encodeImage(chunk)));
             }
         }
         return out.toArray(new float[0][]);
@@ -168,20 +168,10 @@ public final class Clip implements AutoCloseable {
             Tensor all = Torch.toTorch(tokens);
             for (int i = 0; i < n; i += textBatch) {
                 int b = Math.min(textBatch, n - i);
-                out.addAll(rows(model.encodeText(all.narrow(0, i, b))));
+                out.addAll(Torch.rows(model.encodeText(all.narrow(0, i, b))));
             }
         }
         return out.toArray(new float[0][]);
-    }
-
-    private static List<float[]> rows(Tensor t) {
-        float[] v = Torch.toFloatArray(t);
-        int n = (int) t.size(0), d = (int) t.size(1);
-        List<float[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d));
-        }
-        return out;
     }
 
     /**

@@ -162,10 +162,6 @@ final class SearchCommand implements Callable<Integer> {
         };
     }
 
-    private Clip load(IndexSettings s) throws Exception {
-        return load(s, Towers.BOTH);
-    }
-
     private Clip load(IndexSettings s, Towers towers) throws Exception {
         String m = model != null ? model : s.model();
         if (model != null && !ModelFingerprint.of(m).equals(s.fingerprint())) {

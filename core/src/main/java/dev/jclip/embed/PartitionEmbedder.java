@@ -146,25 +146,15 @@ public final class PartitionEmbedder {
         ClipModel m = clip.model();
         try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
             Tensor t = Torch.toTorchFloat(HostTensor.ofFloats(flat, px.size(), 3, r, r));
-            return rows(m.encodeImage(t));
+            return Torch.rows(m.encodeImage(t));
         }
     }
 
     private float[][] encodeTexts(List<String> captions) {
         HostTensor tokens = clip.tokenizer().tokenizeTensor(captions, clip.config().contextLength(), true);
         try (PointerScope scope = new PointerScope(); InferenceMode im = new InferenceMode()) {
-            return rows(clip.model().encodeText(Torch.toTorch(tokens))).toArray(new float[0][]);
+            return Torch.rows(clip.model().encodeText(Torch.toTorch(tokens))).toArray(new float[0][]);
         }
-    }
-
-    private static List<float[]> rows(Tensor t) {
-        float[] v = Torch.toFloatArray(t);
-        int n = (int) t.size(0), d = (int) t.size(1);
-        List<float[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d));
-        }
-        return out;
     }
 
     private void write(Partition p, List<MetadataRow> rows, List<float[]> images, List<float[]> texts,

@@ -109,6 +109,17 @@ public final class Torch {
         return toHost(f).toFloatArray();
     }
 
+    /** The rows of a 2-D float tensor [N, D] as N arrays of D floats. */
+    public static java.util.List<float[]> rows(Tensor t) {
+        float[] v = toFloatArray(t);
+        int n = (int) t.size(0), d = (int) t.size(1);
+        java.util.List<float[]> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d));
+        }
+        return out;
+    }
+
     public static long[] shape(Tensor t) {
         return t.sizes().vec().get();
     }
