@@ -50,7 +50,7 @@ public final class SentenceEncoderTower extends Module implements TextTower {
 
         /** The spec of a known encoder name ("minilm", "minilm-q"). */
         public static Spec named(String name) {
-            SentenceEncoders.Spec s = SentenceEncoders.spec(name); // fails listing the known names
+            var s = SentenceEncoders.info(name); // fails listing the known names
             return new Spec(s.name(), s.dim());
         }
     }

@@ -1,4 +1,4 @@
-package dev.jclip.text;
+package dev.jclip.text.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.jclip.text;
+package dev.jclip.text.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ class WordPieceTokenizerTest {
      */
     @Test
     void matchesHuggingFaceTokenizersOnEveryCase() throws Exception {
-        WordPieceTokenizer tok = SentenceEncoders.tokenizer("minilm");
+        WordPieceTokenizer tok = OnnxEncoders.tokenizer("minilm");
         JsonNode root;
         try (InputStream in = getClass().getResourceAsStream("/text/wordpiece-cases.json")) {
             root = new ObjectMapper().readTree(in);
@@ -47,7 +47,7 @@ class WordPieceTokenizerTest {
 
     @Test
     void basicRules() throws Exception {
-        WordPieceTokenizer tok = SentenceEncoders.tokenizer("minilm-q");
+        WordPieceTokenizer tok = OnnxEncoders.tokenizer("minilm-q");
         assertEquals(30522, tok.vocabSize());
         assertEquals(128, tok.maxLength());
         int[] ids = tok.encode("Unaffable!");

@@ -1,6 +1,7 @@
-package dev.jclip.text;
+package dev.jclip.text.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import dev.jclip.text.SentenceEncoder;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;

@@ -1,5 +1,6 @@
-package dev.jclip.text;
+package dev.jclip.text.onnx;
 
+import dev.jclip.text.CachedSentenceEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class OnnxSentenceEncoderTest {
 
     @BeforeAll
     static void open() {
-        enc = SentenceEncoders.open("minilm-q", 2);
+        enc = OnnxEncoders.openEncoder("minilm-q", 2);
     }
 
     @AfterAll
@@ -68,7 +69,7 @@ class OnnxSentenceEncoderTest {
     @Test
     void fullPrecisionModelIsPaddingInvariantAndAgreesWithTheQuantizedOne() {
         List<String> texts = List.of("a photo of a cat", "a sketch of a crocodile head", "the stop sign");
-        try (OnnxSentenceEncoder full = SentenceEncoders.open("minilm", 2)) {
+        try (OnnxSentenceEncoder full = OnnxEncoders.openEncoder("minilm", 2)) {
             // batched with padding up to a longer caption: the attention mask makes the padding irrelevant
             float[] alone = full.encode(List.of("a photo of a cat"))[0];
             float[] padded = full.encode(List.of("a photo of a cat", "a very long caption ".repeat(20)))[0];
