@@ -299,6 +299,12 @@ public final class TrainCommand implements Callable<Integer> {
                 DataSources.Spec es = new DataSources.Spec(zeroshotData, zeroshotType, zeroshotSplit,
                         classNames, csvImageKey, csvCaptionKey, null, -1);
                 evalSet = LabelledImages.load(DataSources.indexed(es), cfg.imageResolution(), workers, zeroshotLimit);
+                if (evalSet.labels().length == 0) {
+                    // otherwise every evaluation would be 0/0 = NaN, found out only after the training
+                    throw new IllegalArgumentException("--zeroshot-data " + zeroshotData + ": no readable image ("
+                            + evalSet.skipped().size() + " skipped"
+                            + (evalSet.skipped().isEmpty() ? "" : ", e.g. " + evalSet.skipped().get(0)) + ")");
+                }
                 Templates evalTemplates = Templates.load(zeroshotTemplates);
                 java.util.Set<String> overlap = new java.util.LinkedHashSet<>(evalTemplates.templates());
                 overlap.retainAll(Templates.load(captionTemplates).templates());

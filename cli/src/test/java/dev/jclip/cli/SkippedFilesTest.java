@@ -90,6 +90,24 @@ class SkippedFilesTest {
     }
 
     @Test
+    void trainingRefusesAZeroShotSetWithNoReadableImage(@TempDir Path dir) throws Exception {
+        Path data = dataset(dir.resolve("data"));
+        // class folders of dangling links, as a split tree left behind when its target moved
+        Path eval = dir.resolve("eval");
+        for (String c : new String[]{"a", "b"}) {
+            Files.createDirectories(eval.resolve(c));
+            Files.createSymbolicLink(eval.resolve(c).resolve("x.jpg"), dir.resolve("gone").resolve(c + ".jpg"));
+        }
+        Path run = dir.resolve("run");
+        CliRunner.Result t = CliRunner.run("train", "--model", "ViT-Tiny/8-32px", "--train-data", data.toString(),
+                "--batch-size", "2", "--steps", "2", "--warmup", "1", "--workers", "1", "--threads", "1",
+                "--zeroshot-data", eval.toString(), "--save-every", "100", "--no-report", "-o", run.toString());
+        assertTrue(t.exitCode() != 0, t.out());
+        assertTrue(t.err().contains("--zeroshot-data " + eval + ": no readable image (2 skipped"), t.err());
+        assertTrue(Files.notExists(run.resolve("model.safetensors")));
+    }
+
+    @Test
     void embedNamesATruncatedImage(@TempDir Path dir) throws Exception {
         Path cut = dir.resolve("cut.jpg");
         byte[] jpg = Files.readAllBytes(Shared.fixtures("preprocess/images/rocket.jpg"));

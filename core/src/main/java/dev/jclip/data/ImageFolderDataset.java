@@ -42,7 +42,8 @@ public final class ImageFolderDataset implements IndexedDataset {
     }
 
     static boolean isImage(Path p) {
-        return Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT)
+        // a dangling link is listed, so that reading it fails and it is counted as skipped, not silently dropped
+        return (Files.isRegularFile(p) || Files.isSymbolicLink(p)) && p.getFileName().toString().toLowerCase(Locale.ROOT)
                 .matches(".*\\.(jpg|jpeg|png|webp|gif|bmp)");
     }
 

@@ -20,12 +20,22 @@ public final class ZeroShotEval {
         return zs.logits(clip.encodePixels(data.pixels()), 100);
     }
 
-    /** top1 and top5 accuracy. */
+    /**
+     * top1 and top5 accuracy, and mean per-class recall: on an unbalanced set (one class with half
+     * the photos) top-1 mostly measures that class, so a model selected on it may only have learnt
+     * to predict it; the mean recall weighs every class alike.
+     */
     public static Map<String, Object> accuracy(ClipModel model, LabelledImages data, Templates templates) {
-        float[][] logits = logits(model, data, templates);
+        return scores(logits(model, data, templates), data.labels(), data.classNames().size());
+    }
+
+    /** The metrics of {@link #accuracy} from logits [N][classes] and the true labels. */
+    public static Map<String, Object> scores(float[][] logits, int[] labels, int classes) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("zeroshot_top1", topK(logits, data.labels(), 1));
-        m.put("zeroshot_top5", topK(logits, data.labels(), Math.min(5, data.classNames().size())));
+        m.put("zeroshot_top1", topK(logits, labels, 1));
+        m.put("zeroshot_top5", topK(logits, labels, Math.min(5, classes)));
+        m.put("zeroshot_mean_recall", logits.length == 0 ? Double.NaN
+                : ClassificationMetrics.of(logits, labels, classes).meanPerClassRecall());
         return m;
     }
 

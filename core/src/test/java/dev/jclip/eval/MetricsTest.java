@@ -13,6 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Classification and retrieval metrics against cases worked out by hand, ties included. */
 class MetricsTest {
     @Test
+    void trainingEvaluationReportsMeanRecallBesideTopOne() {
+        // 8 photos of class 0, one each of classes 1 and 2; always predicting class 0 scores 80% top-1
+        float[][] logits = new float[10][];
+        int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 1, 2};
+        for (int i = 0; i < 10; i++) {
+            logits[i] = new float[]{1f, 0f, 0f};
+        }
+        var m = ZeroShotEval.scores(logits, labels, 3);
+        assertEquals(0.8, (Double) m.get("zeroshot_top1"), 1e-12);
+        assertEquals(1.0 / 3, (Double) m.get("zeroshot_mean_recall"), 1e-12);
+        assertTrue(Double.isNaN((Double) ZeroShotEval.scores(new float[0][], new int[0], 3).get("zeroshot_mean_recall")));
+    }
+
+    @Test
     void classificationWithTies() {
         float[][] logits = {
                 {0.9f, 0.1f, 0.0f},  // label 0: right
