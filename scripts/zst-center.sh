@@ -18,7 +18,7 @@ for run in "$out"/split-*/*/; do
   [[ -f "$ckpt" ]] || { echo "$run: $ckpt is missing" >&2; continue; }
   ev() { # name data [flags]
     local name="$1" data="$2"; shift 2
-    [[ -f "$run/$name/results.json" ]] || "$root/clip" eval zeroshot -m "$ckpt" --data "$data" --templates objects -q \
+    [[ -f "$run/$name/results.json" ]] || "${CLIP:-$root/clip}" eval zeroshot -m "$ckpt" --data "$data" --templates objects -q \
       -o "$run/$name" "$@" > "$run/$name.log" 2>&1
   }
   ev eval-val "$split/val-unseen"

@@ -15,7 +15,7 @@ seen caption names a held-out class; the script checks that too.
 """
 import json, os, random, re, sys
 
-root, out, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+root, out, seed = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3])  # links must not depend on the cwd
 N_TEST, N_VAL = 20, 10
 RENAME = {"Faces": "face", "Faces_easy": "easy face", "Leopards": "leopard", "Motorbikes": "motorbike",
           "water_lilly": "water lily"}
