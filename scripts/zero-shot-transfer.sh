@@ -10,6 +10,8 @@
 # With DATA=mixed the seen side also gets captioned images whose captions name no held-out class
 # (Tux Paint stamps, COCO-mini, CIFAR-10; scripts/zst-extra.py): thousands of distinct training
 # texts instead of 59 class names. The shuffled control then permutes those captions too.
+# DATA=gloss is DATA=mixed with every class name followed by its dictionary definition (WordNet,
+# scripts/zst-gloss.py), in the training captions and in the zero-shot prompts alike.
 # Keeps the checkpoint with the best validation-unseen zero-shot mean per-class recall (the only
 # tuning; top-1 there mostly measures motorbike, half of its photos in two splits), then
 # evaluates zero-shot on the 20 test-unseen classes and the seen classes' held-out photos, and a
@@ -22,7 +24,8 @@ seeds=("${@:-0 1 2}"); seeds=(${seeds[*]})
 data="${CALTECH:-$root/../shared/data/caltech101-96}"
 steps="${STEPS:-120}"; batch="${BATCH:-128}"; every=$((steps / 3))
 towers="${TOWERS:-minilm scratch shuffled}"
-mixed="${DATA:-seen}"; [[ $mixed == mixed || $mixed == seen ]] || { echo "DATA is seen or mixed" >&2; exit 2; }
+mixed="${DATA:-seen}"; [[ $mixed == mixed || $mixed == seen || $mixed == gloss ]] || { echo "DATA is seen, mixed or gloss" >&2; exit 2; }
+g=""; [[ $mixed == gloss ]] && g="-gloss"   # evaluation trees whose folder names carry the definitions
 export JCLIP_CACHE="$out/cache"   # text features, eval features: kept with the experiment
 clip="${CLIP:-$root/clip}"   # CLIP=... runs a copy of the CLI (to keep building while a grid runs)
 mkdir -p "$out"
@@ -32,6 +35,7 @@ for seed in "${seeds[@]}"; do
   split="$out/split-$seed"
   [[ -f "$split/split.json" ]] || python3 "$root/scripts/zst-split.py" "$data" "$out" "$seed"
   [[ $mixed == seen || -f "$split/train-mixed.tsv" ]] || python3 "$root/scripts/zst-extra.py" "$out"
+  [[ $mixed != gloss || -f "$split/train-mixed-gloss.tsv" ]] || python3 "$root/scripts/zst-gloss.py" "$out"
   for tower in $towers; do
     run="$split/$tower"
     if grep -q "^$seed	$tower	" "$out/results.tsv"; then echo "split $seed $tower: done"; continue; fi
@@ -39,8 +43,8 @@ for seed in "${seeds[@]}"; do
     trainData="$split/train-seen"; textTower="minilm"; model=(--model RN-Tiny-32px)
     [[ $tower == scratch ]] && textTower="clip"
     [[ $tower == shuffled* ]] && trainData="$split/train-shuffled"
-    if [[ $mixed == mixed ]]; then
-      trainData="$split/train-mixed.tsv"; [[ $tower == shuffled* ]] && trainData="$split/train-mixed-shuffled.tsv"
+    if [[ $mixed != seen ]]; then
+      trainData="$split/train-mixed$g.tsv"; [[ $tower == shuffled* ]] && trainData="$split/train-mixed$g-shuffled.tsv"
     fi
     if [[ $tower == *-fixed ]]; then
       # RN-Tiny-32px with a 384-d embedding, so the fixed identity projection keeps MiniLM's space
@@ -52,7 +56,7 @@ for seed in "${seeds[@]}"; do
     t0=$(date +%s)
     "$clip" train "${model[@]}" --text-tower "$textTower" --train-data "$trainData" \
       --caption-templates train-photo --steps "$steps" --batch-size "$batch" --lr 2e-3 --wd 0.1 --warmup 12 \
-      --seed "$seed" --zeroshot-data "$split/val-unseen" --zeroshot-templates objects --zeroshot-every "$every" \
+      --seed "$seed" --zeroshot-data "$split/val-unseen$g" --zeroshot-templates objects --zeroshot-every "$every" \
       --save-every "$every" --keep 10 --no-report -o "$run" > "$run/train.log" 2>&1
     t1=$(date +%s)
     # early stopping on validation-unseen: the checkpoint with the best zero-shot mean per-class recall there
@@ -63,11 +67,11 @@ key = "zeroshot_mean_recall" if all("zeroshot_mean_recall" in e for e in evals) 
 b = max(evals, key=lambda e: (e[key], e["step"]))
 print(b["step"], b["zeroshot_top1"])' "$run/metrics.jsonl")
     ckpt="$run/$(printf 'checkpoint-%08d.safetensors' "$best")"
-    "$clip" eval zeroshot -m "$ckpt" --data "$split/unseen-test" --templates objects -q -o "$run/eval-unseen" > "$run/eval-unseen.log" 2>&1
-    "$clip" eval zeroshot -m "$ckpt" --data "$split/test-seen" --templates objects -q -o "$run/eval-seen" > "$run/eval-seen.log" 2>&1
+    "$clip" eval zeroshot -m "$ckpt" --data "$split/unseen-test$g" --templates objects -q -o "$run/eval-unseen" > "$run/eval-unseen.log" 2>&1
+    "$clip" eval zeroshot -m "$ckpt" --data "$split/test-seen$g" --templates objects -q -o "$run/eval-seen" > "$run/eval-seen.log" 2>&1
     probe="-"; eff="-"
     if [[ $tower != shuffled* ]]; then
-      "$clip" eval linear-probe -m "$ckpt" --train "$split/unseen-pool" --test "$split/unseen-test" \
+      "$clip" eval linear-probe -m "$ckpt" --train "$split/unseen-pool$g" --test "$split/unseen-test$g" \
         --shots 1,2,4,8 --draws 3 --templates objects -q -o "$run/eval-probe" > "$run/eval-probe.log" 2>&1
       read -r probe eff < <(python3 -c '
 import json, sys

@@ -3,11 +3,12 @@
 # plain or centered class embeddings (clip eval zeroshot --center-classes). Evaluates every
 # finished run of scripts/zero-shot-transfer.sh both ways on val-unseen, and centered on
 # test-unseen and the seen classes (image features come from the evaluation cache).
-# Usage: scripts/zst-center.sh [OUT]
+# Usage: [DATA=gloss] scripts/zst-center.sh [OUT]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/zero-shot-transfer}"
 export JCLIP_CACHE="$out/cache"
+g=""; [[ ${DATA:-seen} == gloss ]] && g="-gloss"   # as scripts/zero-shot-transfer.sh: the described class names
 for run in "$out"/split-*/*/; do
   run="${run%/}"; split="$(dirname "$run")"
   seed="${split##*-}"; tower="$(basename "$run")"
@@ -21,9 +22,9 @@ for run in "$out"/split-*/*/; do
     [[ -f "$run/$name/results.json" ]] || "${CLIP:-$root/clip}" eval zeroshot -m "$ckpt" --data "$data" --templates objects -q \
       -o "$run/$name" "$@" > "$run/$name.log" 2>&1
   }
-  ev eval-val "$split/val-unseen"
-  ev eval-val-centered "$split/val-unseen" --center-classes
-  ev eval-unseen-centered "$split/unseen-test" --center-classes
-  ev eval-seen-centered "$split/test-seen" --center-classes
+  ev eval-val "$split/val-unseen$g"
+  ev eval-val-centered "$split/val-unseen$g" --center-classes
+  ev eval-unseen-centered "$split/unseen-test$g" --center-classes
+  ev eval-seen-centered "$split/test-seen$g" --center-classes
   echo "$run: done"
 done

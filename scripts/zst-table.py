@@ -20,9 +20,12 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
             continue
         ru, rs = json.load(open(u)), json.load(open(s))
         evals = [json.loads(l) for l in open(os.path.join(d, "metrics.jsonl")) if "zeroshot_top1" in l]
-        best = max(evals, key=lambda e: (e["zeroshot_top1"], e["step"]))
+        # as scripts/zero-shot-transfer.sh: mean per-class recall when the run logged it, else top-1
+        key = "zeroshot_mean_recall" if all("zeroshot_mean_recall" in e for e in evals) else "zeroshot_top1"
+        best = max(evals, key=lambda e: (e[key], e["step"]))
         steps = [json.loads(l) for l in open(os.path.join(d, "metrics.jsonl")) if '"loss"' in l]
         r = {"split": seed, "tower": t, "step": best["step"], "val": best["zeroshot_top1"],
+             "valr": best.get("zeroshot_mean_recall", float("nan")),
              "u1": ru["top1"], "u5": ru["top5"], "ur": ru["mean_per_class_recall"],
              "s1": rs["top1"], "s5": rs["top5"], "sr": rs["mean_per_class_recall"],
              "loss": steps[-1]["loss"] if steps else float("nan"), "images_u": ru["images"], "images_s": rs["images"]}
@@ -43,13 +46,14 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
         runs.append(r)
 
 pct = lambda v: "%.1f" % (100 * v)
-print("Per run (the checkpoint with the best validation-unseen top-1):\n")
-print("| split | text tower | step | val-unseen top-1 | unseen top-1 | unseen top-5 | unseen per-class recall "
-      "| seen top-1 | seen top-5 | final loss |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("Per run (the checkpoint with the best validation-unseen mean per-class recall):\n")
+print("| split | text tower | step | val-unseen top-1 | val-unseen per-class recall | unseen top-1 | unseen top-5 "
+      "| unseen per-class recall | seen top-1 | seen top-5 | final loss |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in runs:
-    print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %.2f |" % (r["split"], r["tower"], r["step"], pct(r["val"]),
-          pct(r["u1"]), pct(r["u5"]), pct(r["ur"]), pct(r["s1"]), pct(r["s5"]), r["loss"]))
+    print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %.2f |" % (r["split"], r["tower"], r["step"], pct(r["val"]),
+          pct(r["valr"]) if r["valr"] == r["valr"] else "-", pct(r["u1"]), pct(r["u5"]), pct(r["ur"]), pct(r["s1"]),
+          pct(r["s5"]), r["loss"]))
 print("\nMean ± std over the splits done:\n")
 print("| text tower | splits | unseen top-1 | unseen top-5 | unseen per-class recall | seen top-1 | seen top-5 |")
 print("|---|---|---|---|---|---|---|")
@@ -67,22 +71,22 @@ print("\nChance: 5.0% top-1, 25.0% top-5 on the 20 test-unseen classes (a consta
 centered = [r for r in runs if "uc1" in r and "vc1" in r and "v1" in r]
 if centered:
     print("\nCentered class embeddings (`--center-classes`), the second choice made on validation-unseen: "
-          "val-unseen top-1 plain → centered, and the test numbers with centering:\n")
+          "val-unseen mean per-class recall plain → centered, and the test numbers with centering:\n")
     print("| split | text tower | val-unseen plain | val-unseen centered | unseen top-1 | unseen top-5 "
           "| unseen per-class recall | seen top-1 |")
     print("|---|---|---|---|---|---|---|---|")
     for r in centered:
-        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (r["split"], r["tower"], pct(r["v1"]), pct(r["vc1"]),
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (r["split"], r["tower"], pct(r["vr"]), pct(r["vcr"]),
               pct(r["uc1"]), pct(r["uc5"]), pct(r["ucr"]), pct(r["sc1"]) if "sc1" in r else "-"))
     print("\nMean over splits, with the choice validation-unseen makes per text tower (centered if its mean "
-          "val-unseen top-1 is higher):\n")
+          "val-unseen mean per-class recall is higher):\n")
     print("| text tower | splits | choice (val-unseen plain / centered) | unseen top-1 | unseen top-5 | seen top-1 |")
     print("|---|---|---|---|---|---|")
     for t in TOWERS:
         rs = [r for r in centered if r["tower"] == t]
         if not rs:
             continue
-        vp, vc = st.mean(r["v1"] for r in rs), st.mean(r["vc1"] for r in rs)
+        vp, vc = st.mean(r["vr"] for r in rs), st.mean(r["vcr"] for r in rs)
         c = vc > vp
         k1, k5, ks = ("uc1", "uc5", "sc1") if c else ("u1", "u5", "s1")
         def m(k):
