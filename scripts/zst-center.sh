@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second tuning choice of the zero-shot transfer experiment, made on validation-unseen only:
-# plain or centered class embeddings (clip eval zeroshot --center-classes). Evaluates every
+# plain, centered class embeddings (clip eval zeroshot --center-classes), or class scores
+# standardised over the seen training images (--calibrate-on). Evaluates every
 # finished run of scripts/zero-shot-transfer.sh both ways on val-unseen, and centered on
 # test-unseen and the seen classes (image features come from the evaluation cache).
 # Usage: [DATA=gloss] scripts/zst-center.sh [OUT]
@@ -26,5 +27,8 @@ for run in "$out"/split-*/*/; do
   ev eval-val-centered "$split/val-unseen$g" --center-classes
   ev eval-unseen-centered "$split/unseen-test$g" --center-classes
   ev eval-seen-centered "$split/test-seen$g" --center-classes
+  # third choice: class scores standardised over the seen training images (no unseen image is used)
+  ev eval-val-calibrated "$split/val-unseen$g" --calibrate-on "$split/train-seen"
+  ev eval-unseen-calibrated "$split/unseen-test$g" --calibrate-on "$split/train-seen"
   echo "$run: done"
 done

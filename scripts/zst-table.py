@@ -30,7 +30,7 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
              "s1": rs["top1"], "s5": rs["top5"], "sr": rs["mean_per_class_recall"],
              "loss": steps[-1]["loss"] if steps else float("nan"), "images_u": ru["images"], "images_s": rs["images"]}
         for key, name in [("v", "eval-val"), ("vc", "eval-val-centered"), ("uc", "eval-unseen-centered"),
-                          ("sc", "eval-seen-centered")]:
+                          ("sc", "eval-seen-centered"), ("vz", "eval-val-calibrated"), ("uz", "eval-unseen-calibrated")]:
             f = os.path.join(d, name, "results.json")
             if os.path.exists(f):
                 j = json.load(open(f))
@@ -104,3 +104,32 @@ if probes:
     for r in probes:
         print("| %s | %s | " % (r["split"], r["tower"]) + " | ".join(pct(r["probe"][k]) if k in r["probe"] else "-" for k in ks)
               + " | %s | %s |" % (pct(r["probe_zs"]) if r["probe_zs"] is not None else "-", r["eff"] or "-"))
+
+calibrated = [r for r in runs if "uz1" in r and "vz1" in r and "v1" in r and "vc1" in r]
+if calibrated:
+    print("\nClass scores standardised over the seen training images (`--calibrate-on train-seen`): "
+          "val-unseen mean per-class recall, and the test-unseen numbers with it:\n")
+    print("| split | text tower | val-unseen plain | val-unseen calibrated | unseen top-1 | unseen top-5 "
+          "| unseen per-class recall |")
+    print("|---|---|---|---|---|---|---|")
+    for r in calibrated:
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (r["split"], r["tower"], pct(r["vr"]), pct(r["vzr"]),
+              pct(r["uz1"]), pct(r["uz5"]), pct(r["uzr"])))
+    print("\nMean over splits, with the classifier validation-unseen chooses per text tower among plain, centred and "
+          "calibrated (the highest mean val-unseen mean per-class recall):\n")
+    print("| text tower | splits | choice (val-unseen plain / centred / calibrated) | unseen top-1 | unseen top-5 "
+          "| unseen per-class recall |")
+    print("|---|---|---|---|---|---|")
+    for t in TOWERS:
+        rs = [r for r in calibrated if r["tower"] == t]
+        if not rs:
+            continue
+        vals = {"plain": st.mean(r["vr"] for r in rs), "centred": st.mean(r["vcr"] for r in rs),
+                "calibrated": st.mean(r["vzr"] for r in rs)}
+        choice = max(vals, key=vals.get)
+        k = {"plain": "u", "centred": "uc", "calibrated": "uz"}[choice]
+        def m(key):
+            v = [100 * r[key] for r in rs]
+            return "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
+        print("| %s | %d | %s (%s / %s / %s) | %s | %s | %s |" % (t, len(rs), choice, pct(vals["plain"]),
+              pct(vals["centred"]), pct(vals["calibrated"]), m(k + "1"), m(k + "5"), m(k + "r")))

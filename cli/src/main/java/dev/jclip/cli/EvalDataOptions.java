@@ -37,6 +37,12 @@ final class EvalDataOptions {
         return LabelledSet.open(spec(path).withSplit(split), csvLabelKey, limit);
     }
 
+    /** Images whose labels do not matter (a calibration set): its own type and classes, not this set's --class-names. */
+    LabelledSet imagesOnly(String path, String split) throws IOException {
+        return LabelledSet.open(new DataSources.Spec(path, "auto", split, null, csvImageKey, csvCaptionKey, cocoImages, -1),
+                csvLabelKey, 0);
+    }
+
     /** A captioned set (COCO json or CSV/TSV manifest). */
     CaptionedImages captioned(String path, int limit) throws IOException {
         return CaptionedImages.open(spec(path), limit);

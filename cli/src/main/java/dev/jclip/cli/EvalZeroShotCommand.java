@@ -34,16 +34,22 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     @Option(names = "--center-classes", description = "Subtract the mean class embedding from each (against one class "
             + "taking most predictions; uses only the labels' texts, so still zero-shot).")
     boolean centerClasses;
+    @Option(names = "--calibrate-on", paramLabel = "DATA", description = "Standardise each class's scores by their mean "
+            + "and spread over these images (e.g. the training images of other classes), against one class taking "
+            + "most predictions. Never pass the evaluated images: with images of other classes it stays zero-shot.")
+    String calibrateOn;
 
     @Override
     public Integer call() throws Exception {
         Templates t = Templates.load(templates);
         LabelledSet set = dataOptions.labelled(data, split, limit);
         FeatureStore store = eval.open();
-        ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t, centerClasses);
+        LabelledSet calibration = calibrateOn == null ? null : dataOptions.imagesOnly(calibrateOn, split);
+        ZeroShotEvaluation.Result r = ZeroShotEvaluation.run(store, set, t, centerClasses, calibration);
         String skipped = eval.writeSkipped(store, eval.output("zeroshot"));
         Map<String, Object> about = eval.about();
         about.put("center_classes", centerClasses);
+        about.put("calibrate_on", calibrateOn);
         Path html = ZeroShotEvaluation.write(r, about, eval.output("zeroshot"));
         System.out.printf("zero-shot on %s: %d images, %d classes, %s templates%n", r.data(), r.metrics().count(),
                 r.classNames().size(), r.templates());

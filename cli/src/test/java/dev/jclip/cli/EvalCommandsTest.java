@@ -50,6 +50,32 @@ class EvalCommandsTest {
     }
 
     @Test
+    void zeroshotCalibratedOnOtherImages(@TempDir Path dir) throws Exception {
+        Path ref = dir.resolve("ref/any");
+        Files.createDirectories(ref);
+        try (var s = Files.list(Shared.path("data/cifar10/test/ship"))) {
+            for (Path p : s.sorted().skip(500).limit(12).toList()) {
+                Files.createSymbolicLink(ref.resolve(p.getFileName()), p);
+            }
+        }
+        String[] args = {"eval", "zeroshot", "-m", model(), "--data", Shared.path("data/cifar10/test").toString(),
+                "--limit", "20", "--calibrate-on", ref.getParent().toString(), "--cache-dir", dir.resolve("cache").toString(),
+                "-o", dir.resolve("out").toString(), "-q"};
+        CliRunner.Result r = CliRunner.run(args);
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = results(dir.resolve("out"), "report.html");
+        assertEquals(ref.getParent().toString(), j.get("run").get("calibrate_on").asText(), j.toString());
+        assertEquals(20, j.get("images").asInt());
+
+        Path one = dir.resolve("one/any");
+        Files.createDirectories(one);
+        Files.createSymbolicLink(one.resolve("a.jpg"), Files.list(ref).sorted().findFirst().orElseThrow());
+        args[9] = one.getParent().toString();
+        CliRunner.Result bad = CliRunner.run(args);
+        assertTrue(bad.exitCode() != 0 && bad.err().contains("it needs at least two"), bad.err());
+    }
+
+    @Test
     void linearProbeOnShardsAgainstFolders(@TempDir Path dir) throws Exception {
         CliRunner.Result r = CliRunner.run("eval", "linear-probe", "-m", model(),
                 "--train", Shared.path("data/cifar10/train-shards/cifar10-train-000000.tar.gz").toString(),

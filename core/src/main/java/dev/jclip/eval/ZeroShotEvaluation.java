@@ -2,6 +2,7 @@ package dev.jclip.eval;
 
 import dev.jclip.report.Charts;
 import dev.jclip.report.HtmlReport;
+import dev.jclip.zeroshot.ScoreCalibration;
 import dev.jclip.zeroshot.Templates;
 import dev.jclip.zeroshot.ZeroShotClassifier;
 
@@ -57,6 +58,16 @@ public final class ZeroShotEvaluation {
 
     /** As {@link #run(FeatureStore, LabelledSet, Templates)}, optionally with {@link ZeroShotClassifier#centered} class embeddings. */
     public static Result run(FeatureStore store, LabelledSet set, Templates templates, boolean centerClasses) throws Exception {
+        return run(store, set, templates, centerClasses, null);
+    }
+
+    /**
+     * As {@link #run(FeatureStore, LabelledSet, Templates, boolean)}, with each class's scores
+     * standardised over the images of {@code calibration} (a {@link ScoreCalibration}), or not
+     * when it is null.
+     */
+    public static Result run(FeatureStore store, LabelledSet set, Templates templates, boolean centerClasses,
+                             LabelledSet calibration) throws Exception {
         List<String> names = set.classNames();
         if (names.isEmpty()) {
             throw new IllegalArgumentException(set.description() + " has no class names; zero-shot needs them "
@@ -66,8 +77,19 @@ public final class ZeroShotEvaluation {
         if (f.size() == 0) {
             throw new IllegalArgumentException("no readable images in " + set.description());
         }
+        ZeroShotClassifier built = store.zeroShot(names, templates);
+        ZeroShotClassifier zs = centerClasses ? built.centered() : built;
+        float[][] logits = zs.logits(f.vectors(), 100);
+        if (calibration != null) {
+            Features ref = store.images(calibration, null);
+            if (ref.size() < 2) {
+                throw new IllegalArgumentException("calibration set " + calibration.description() + " has "
+                        + ref.size() + " readable images; it needs at least two");
+            }
+            logits = ScoreCalibration.fit(zs.logits(ref.vectors(), 100)).apply(logits);
+        }
         return new Result(set.description(), names, templates.name(), templates.size(), f.skipped().size(),
-                metrics(store, f, names, templates, centerClasses));
+                ClassificationMetrics.of(logits, f.labels(), names.size()));
     }
 
     /** Zero-shot metrics of precomputed features whose labels index {@code names}. */
