@@ -18,7 +18,9 @@ OUT/split-SEED/split.json writes
 A caption "names" a class when the class name, or its plural, appears as whole words, case-blind.
 Usage: scripts/zst-extra.py OUT [CIFAR_PER_CLASS]
 """
-import csv, json, os, random, re, shutil, subprocess, sys, tempfile
+import csv, json, os, random, shutil, subprocess, sys
+
+from zst_common import debian_package, names_pattern
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 shared = os.environ.get("SHARED", os.path.join(root, "..", "shared"))
@@ -49,11 +51,7 @@ def build_extra():
     # Tux Paint stamps
     stamps = os.path.join(extra, "deb", "usr/share/tuxpaint/stamps")
     if not os.path.isdir(stamps):
-        tmp = tempfile.mkdtemp()
-        subprocess.run(["apt-get", "download", "tuxpaint-stamps-default"], cwd=tmp, check=True)
-        deb = [f for f in os.listdir(tmp) if f.endswith(".deb")][0]
-        subprocess.run(["dpkg-deb", "-x", os.path.join(tmp, deb), os.path.join(extra, "deb")], check=True)
-        shutil.rmtree(tmp)
+        debian_package("tuxpaint-stamps-default", os.path.join(extra, "deb"))
     os.makedirs(os.path.join(extra, "tux"), exist_ok=True)
     for d, _, files in sorted(os.walk(stamps)):
         for f in sorted(files):
@@ -93,11 +91,6 @@ def build_extra():
         w.writerow(["source", "filepath", "title"])
         w.writerows(rows)
     return rows
-
-
-def names_pattern(held):
-    alts = sorted({re.escape(h) for h in held}, key=len, reverse=True)
-    return re.compile(r"\b(?:%s)(?:s|es)?\b" % "|".join(alts), re.IGNORECASE)
 
 
 def write(path, rows):

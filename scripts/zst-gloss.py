@@ -22,16 +22,14 @@ Writes OUT/glosses.tsv (name, gloss), and per OUT/split-SEED/:
   train-mixed-gloss-shuffled.tsv  the same for train-mixed-shuffled.tsv (the control)
 Usage: scripts/zst-gloss.py OUT   (after scripts/zst-extra.py)
 """
-import csv, json, os, re, shutil, subprocess, sys, tempfile
+import csv, json, os, re, shutil, sys
+
+from zst_common import debian_package, names_pattern
 
 out = sys.argv[1]
 wn = os.path.join(out, "wordnet", "usr/share/wordnet")
 if not os.path.isdir(wn):
-    tmp = tempfile.mkdtemp()
-    subprocess.run(["apt-get", "download", "wordnet-base"], cwd=tmp, check=True)
-    deb = [f for f in os.listdir(tmp) if f.endswith(".deb")][0]
-    subprocess.run(["dpkg-deb", "-x", os.path.join(tmp, deb), os.path.join(out, "wordnet")], check=True)
-    shutil.rmtree(tmp)
+    debian_package("wordnet-base", os.path.join(out, "wordnet"))
 
 PHYSICAL = {"05", "06", "08", "13", "17", "20"}  # noun.animal, artifact, body, food, object, plant
 senses = {}
@@ -57,11 +55,6 @@ def gloss(name):
             if lex in PHYSICAL:
                 return g.split(";")[0].strip()
     return ""
-
-
-def names_pattern(held):
-    alts = sorted({re.escape(h) for h in held}, key=len, reverse=True)
-    return re.compile(r"\b(?:%s)(?:s|es)?\b" % "|".join(alts), re.IGNORECASE)
 
 
 glosses = {}

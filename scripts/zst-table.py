@@ -46,6 +46,14 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
         runs.append(r)
 
 pct = lambda v: "%.1f" % (100 * v)
+
+
+def mean_std(rs, key):
+    """Mean ± std in percent of key over the runs that have it ("-" if none)."""
+    v = [100 * r[key] for r in rs if key in r]
+    return "-" if not v else "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
+
+
 print("Per run (the checkpoint with the best validation-unseen mean per-class recall):\n")
 print("| split | text tower | step | val-unseen top-1 | val-unseen per-class recall | unseen top-1 | unseen top-5 "
       "| unseen per-class recall | seen top-1 | seen top-5 | final loss |")
@@ -61,9 +69,7 @@ for t in TOWERS:
     rs = [r for r in runs if r["tower"] == t]
     if not rs:
         continue
-    def m(k):
-        v = [100 * r[k] for r in rs]
-        return "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
+    m = lambda k: mean_std(rs, k)
     print("| %s | %d (%s) | %s | %s | %s | %s | %s |" % (t, len(rs), ",".join(r["split"] for r in rs), m("u1"), m("u5"),
           m("ur"), m("s1"), m("s5")))
 print("\nChance: 5.0% top-1, 25.0% top-5 on the 20 test-unseen classes (a constant guess of the largest class "
@@ -89,11 +95,8 @@ if centered:
         vp, vc = st.mean(r["vr"] for r in rs), st.mean(r["vcr"] for r in rs)
         c = vc > vp
         k1, k5, ks = ("uc1", "uc5", "sc1") if c else ("u1", "u5", "s1")
-        def m(k):
-            v = [100 * r[k] for r in rs if k in r]
-            return "-" if not v else "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
         print("| %s | %d | %s (%s / %s) | %s | %s | %s |" % (t, len(rs), "centered" if c else "plain", pct(vp), pct(vc),
-              m(k1), m(k5), m(ks)))
+              mean_std(rs, k1), mean_std(rs, k5), mean_std(rs, ks)))
 probes = [r for r in runs if "probe" in r]
 if probes:
     ks = sorted({k for r in probes for k in r["probe"]}, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0))
@@ -128,8 +131,6 @@ if calibrated:
                 "calibrated": st.mean(r["vzr"] for r in rs)}
         choice = max(vals, key=vals.get)
         k = {"plain": "u", "centred": "uc", "calibrated": "uz"}[choice]
-        def m(key):
-            v = [100 * r[key] for r in rs]
-            return "%.1f ± %.1f" % (st.mean(v), st.stdev(v)) if len(v) > 1 else "%.1f" % v[0]
         print("| %s | %d | %s (%s / %s / %s) | %s | %s | %s |" % (t, len(rs), choice, pct(vals["plain"]),
-              pct(vals["centred"]), pct(vals["calibrated"]), m(k + "1"), m(k + "5"), m(k + "r")))
+              pct(vals["centred"]), pct(vals["calibrated"]), mean_std(rs, k + "1"), mean_std(rs, k + "5"),
+              mean_std(rs, k + "r")))

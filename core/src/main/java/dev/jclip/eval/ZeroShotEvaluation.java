@@ -77,19 +77,13 @@ public final class ZeroShotEvaluation {
         if (f.size() == 0) {
             throw new IllegalArgumentException("no readable images in " + set.description());
         }
-        ZeroShotClassifier built = store.zeroShot(names, templates);
-        ZeroShotClassifier zs = centerClasses ? built.centered() : built;
-        float[][] logits = zs.logits(f.vectors(), 100);
-        if (calibration != null) {
-            Features ref = store.images(calibration, null);
-            if (ref.size() < 2) {
-                throw new IllegalArgumentException("calibration set " + calibration.description() + " has "
-                        + ref.size() + " readable images; it needs at least two");
-            }
-            logits = ScoreCalibration.fit(zs.logits(ref.vectors(), 100)).apply(logits);
+        Features ref = calibration == null ? null : store.images(calibration, null);
+        if (ref != null && ref.size() < 2) {
+            throw new IllegalArgumentException("calibration set " + calibration.description() + " has "
+                    + ref.size() + " readable images; it needs at least two");
         }
         return new Result(set.description(), names, templates.name(), templates.size(), f.skipped().size(),
-                ClassificationMetrics.of(logits, f.labels(), names.size()));
+                metrics(store, f, names, templates, centerClasses, ref));
     }
 
     /** Zero-shot metrics of precomputed features whose labels index {@code names}. */
@@ -101,9 +95,19 @@ public final class ZeroShotEvaluation {
     /** As {@link #metrics(FeatureStore, Features, List, Templates)}, optionally with centered class embeddings. */
     public static ClassificationMetrics metrics(FeatureStore store, Features f, List<String> names, Templates templates,
                                                 boolean centerClasses) throws Exception {
+        return metrics(store, f, names, templates, centerClasses, null);
+    }
+
+    /** As above, with the scores standardised over the {@code calibration} image features when not null. */
+    static ClassificationMetrics metrics(FeatureStore store, Features f, List<String> names, Templates templates,
+                                         boolean centerClasses, Features calibration) throws Exception {
         ZeroShotClassifier built = store.zeroShot(names, templates);
         ZeroShotClassifier zs = centerClasses ? built.centered() : built;
-        return ClassificationMetrics.of(zs.logits(f.vectors(), 100), f.labels(), names.size());
+        float[][] logits = zs.logits(f.vectors(), 100);
+        if (calibration != null) {
+            logits = ScoreCalibration.fit(zs.logits(calibration.vectors(), 100)).apply(logits);
+        }
+        return ClassificationMetrics.of(logits, f.labels(), names.size());
     }
 
     /** Writes results.json, per_class_accuracy.png, confusion.png and report.html into {@code dir}. */

@@ -65,7 +65,8 @@ public final class SentenceEncoders {
 
     /** The encoder itself, without a cache. */
     public static SentenceEncoder open(String name, int threads) {
-        return entry(name).provider().open(entry(name).info().name(), threads);
+        Entry e = entry(name);
+        return e.provider().open(e.info().name(), threads);
     }
 
     /** The encoder behind the default on-disk feature cache ({@code text-features} in the jclip cache folder). */
