@@ -46,6 +46,11 @@ public final class ImageDecoder {
     }
 
     public static DecodedImage decode(byte[] bytes, String name) throws ImageDecodeException {
+        return decode(bytes, name, true);
+    }
+
+    /** {@code plainJpegFastPath} false always uses the plugins (the parity test compares both). */
+    static DecodedImage decode(byte[] bytes, String name, boolean plainJpegFastPath) throws ImageDecodeException {
         if (bytes.length == 0) {
             throw new ImageDecodeException(name, "the file is empty");
         }
@@ -55,6 +60,16 @@ public final class ImageDecoder {
         }
         if (bytes.length > 3 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8) {
             bytes = JpegMarkers.withoutIccProfile(bytes);
+            JpegMarkers.Frame frame = plainJpegFastPath ? JpegMarkers.plainFrame(bytes) : null;
+            if (frame != null && JdkJpegReader.available()) {
+                checkPixels(frame.width(), frame.height(), name);
+                try {
+                    return fromBuffered(JdkJpegReader.read(bytes), name);
+                } catch (IOException | RuntimeException e) {
+                    // left to the plugin below, which reads some damaged files the JDK's reader
+                    // refuses and words the error users see
+                }
+            }
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
