@@ -1,5 +1,7 @@
 package dev.jclip.eval;
 
+import dev.jclip.util.FileTrees;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Builds SHA-256 keys for the feature cache from named values and file metadata. Files are
@@ -55,10 +56,7 @@ public final class Fingerprint {
     public Fingerprint addFiles(Path path) {
         try {
             if (Files.isDirectory(path)) {
-                List<Path> files;
-                try (Stream<Path> s = Files.walk(path)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
+                List<Path> files = regularFiles(path);
                 add("files", files.size());
                 for (Path f : files) {
                     stat(path.relativize(f).toString(), f);
@@ -78,9 +76,7 @@ public final class Fingerprint {
         try {
             List<Path> files;
             if (Files.isDirectory(path)) {
-                try (Stream<Path> s = Files.walk(path)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
+                files = regularFiles(path);
             } else {
                 files = List.of(path);
             }
@@ -95,6 +91,15 @@ public final class Fingerprint {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /*
+     * Following symbolic links matters: a walk that does not follow them sees a linked folder (a
+     * dataset split made of links, say) as one entry and no files, so two different linked
+     * folders got the same key and one's cached features were served for the other.
+     */
+    private static List<Path> regularFiles(Path dir) throws IOException {
+        return FileTrees.regularFiles(dir);
     }
 
     /** The key: 64 hex digits. */

@@ -4,6 +4,7 @@ import dev.jclip.image.ClipPreprocessor;
 import dev.jclip.image.DecodedImage;
 import dev.jclip.image.ImageDecoder;
 import dev.jclip.tensor.HostTensor;
+import dev.jclip.util.FileTrees;
 import dev.jclip.util.ProgressBar;
 
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * Brings an {@link ImageIndex} up to date with folders of images: walks them, embeds files that
@@ -79,9 +79,7 @@ public final class Indexer {
             if (Files.isRegularFile(r)) {
                 out.add(r);
             } else if (Files.isDirectory(r)) {
-                try (Stream<Path> s = Files.walk(r)) {
-                    s.filter(p -> Files.isRegularFile(p) && isImageName(p)).sorted().forEach(out::add);
-                }
+                out.addAll(FileTrees.regularFiles(r, Indexer::isImageName));
             } else {
                 throw new IOException("no such file or folder: " + root);
             }
