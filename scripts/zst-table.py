@@ -30,7 +30,11 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
              "s1": rs["top1"], "s5": rs["top5"], "sr": rs["mean_per_class_recall"],
              "loss": steps[-1]["loss"] if steps else float("nan"), "images_u": ru["images"], "images_s": rs["images"]}
         for key, name in [("v", "eval-val"), ("vc", "eval-val-centered"), ("uc", "eval-unseen-centered"),
-                          ("sc", "eval-seen-centered"), ("vz", "eval-val-calibrated"), ("uz", "eval-unseen-calibrated")]:
+                          ("sc", "eval-seen-centered"), ("vz", "eval-val-calibrated"), ("uz", "eval-unseen-calibrated"),
+                          # described class names (scripts/zst-describe.sh)
+                          ("vd", "eval-val-desc"), ("vdc", "eval-val-desc-centered"), ("vdz", "eval-val-desc-calibrated"),
+                          ("ud", "eval-unseen-desc"), ("udc", "eval-unseen-desc-centered"),
+                          ("udz", "eval-unseen-desc-calibrated")]:
             f = os.path.join(d, name, "results.json")
             if os.path.exists(f):
                 j = json.load(open(f))
@@ -134,3 +138,28 @@ if calibrated:
         print("| %s | %d | %s (%s / %s / %s) | %s | %s | %s |" % (t, len(rs), choice, pct(vals["plain"]),
               pct(vals["centred"]), pct(vals["calibrated"]), mean_std(rs, k + "1"), mean_std(rs, k + "5"),
               mean_std(rs, k + "r")))
+
+DESC = ["vd1", "vdc1", "vdz1", "ud1", "udc1", "udz1"]
+described = [r for r in calibrated if all(k in r for k in DESC)] if calibrated else []
+if described:
+    print("\nPrompts that name the class or describe it (name + WordNet definition, scripts/zst-describe.sh), "
+          "each plain, centred or calibrated: val-unseen mean per-class recall per run:\n")
+    CHOICES = [("names, plain", "v", "u"), ("names, centred", "vc", "uc"), ("names, calibrated", "vz", "uz"),
+               ("descriptions, plain", "vd", "ud"), ("descriptions, centred", "vdc", "udc"),
+               ("descriptions, calibrated", "vdz", "udz")]
+    print("| split | text tower | " + " | ".join(c[0] for c in CHOICES) + " |")
+    print("|---|---|" + "---|" * len(CHOICES))
+    for r in described:
+        print("| %s | %s | " % (r["split"], r["tower"]) + " | ".join(pct(r[c[1] + "r"]) for c in CHOICES) + " |")
+    print("\nMean over splits, with the classifier validation-unseen chooses per text tower among the six "
+          "(the highest mean val-unseen mean per-class recall):\n")
+    print("| text tower | splits | choice (its val-unseen mean recall) | unseen top-1 | unseen top-5 | unseen per-class recall |")
+    print("|---|---|---|---|---|---|")
+    for t in TOWERS:
+        rs = [r for r in described if r["tower"] == t]
+        if not rs:
+            continue
+        vals = {c: st.mean(r[c[1] + "r"] for r in rs) for c in CHOICES}
+        c = max(vals, key=vals.get)
+        print("| %s | %d | %s (%s) | %s | %s | %s |" % (t, len(rs), c[0], pct(vals[c]), mean_std(rs, c[2] + "1"),
+              mean_std(rs, c[2] + "5"), mean_std(rs, c[2] + "r")))

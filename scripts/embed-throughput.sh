@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Throughput of `clip embed-dataset` on the 50,000 CIFAR-10 training images (docs/embed-dataset.md),
+# with the vit-s fixture model: ROUNDS × (encoder benchmark, local engine, Spark local[2]), then a last
+# benchmark, so each engine run is bracketed by the encoder alone. OLD=path/to/clip adds a run of another
+# build of the CLI after each local run (an A/B of a change). Prints one line per run.
+# Usage: [ROUNDS=2] [OLD=/tmp/old/clip] scripts/embed-throughput.sh [OUT]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-/tmp/embed-throughput}"; mkdir -p "$out"
+model="$root/../shared/fixtures/models/vit-s"
+shards="$root/../shared/data/cifar10/train-shards"
+python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['config']))" "$model/meta.json" > "$out/vit-s.json"
+bench() {
+  "$root/clip" bench --config "$out/vit-s.json" --task image --batch 32 --threads 2 2>/dev/null | tail -1 |
+    python3 -c 'import json,sys; print("bench          %8.1f images/s" % json.load(sys.stdin)["items_per_s"])'
+}
+embed() { # label clip [flags]
+  local label="$1" clip="$2"; shift 2
+  rm -rf "$out/$label"
+  "$clip" embed-dataset -m "$model/openai_state_dict.pt" --data "$shards/cifar10-train-{000000..000009}.tar.gz" \
+    --out "$out/$label" "$@" > "$out/$label.log" 2>&1
+  printf "%-14s %s\n" "$label" "$(grep -o 'this run .*' "$out/$label.log")"
+}
+for r in $(seq "${ROUNDS:-2}"); do
+  bench
+  embed local "$root/clip"
+  [[ -z "${OLD:-}" ]] || embed local-old "$OLD"
+  embed spark "$root/clip" --engine spark --master 'local[2]'
+done
+bench
