@@ -2,8 +2,9 @@
 # Throughput of `clip embed-dataset` on the 50,000 CIFAR-10 training images (docs/embed-dataset.md),
 # with the vit-s fixture model: ROUNDS × (encoder benchmark, local engine, Spark local[2]), then a last
 # benchmark, so each engine run is bracketed by the encoder alone. OLD=path/to/clip adds a run of another
-# build of the CLI after each local run (an A/B of a change). Prints one line per run.
-# Usage: [ROUNDS=2] [OLD=/tmp/old/clip] scripts/embed-throughput.sh [OUT]
+# build of the CLI after each local run (an A/B of a change); SPARK=0 leaves Spark out. Prints one line per run.
+# THREADS (default 2) is the encoder's threads in the benchmark and the local engine, DECODE its decode threads
+# (default THREADS). Usage: [ROUNDS=2] [OLD=/tmp/old/clip] [SPARK=0] [THREADS=1 DECODE=1] scripts/embed-throughput.sh [OUT]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/embed-throughput}"; mkdir -p "$out"
@@ -11,7 +12,8 @@ model="$root/../shared/fixtures/models/vit-s"
 shards="$root/../shared/data/cifar10/train-shards"
 python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['config']))" "$model/meta.json" > "$out/vit-s.json"
 bench() {
-  "$root/clip" bench --config "$out/vit-s.json" --task image --batch 32 --threads 2 2>/dev/null | tail -1 |
+  # BENCH_ITERS: a longer benchmark (1,000 batches is ~20 s here) averages the VM's drift as the embedding runs do
+  "$root/clip" bench --config "$out/vit-s.json" --task image --batch 32 --threads "${THREADS:-2}" --iters "${BENCH_ITERS:-1000}" 2>/dev/null | tail -1 |
     python3 -c 'import json,sys; print("bench          %8.1f images/s" % json.load(sys.stdin)["items_per_s"])'
 }
 embed() { # label clip [flags]
@@ -23,8 +25,9 @@ embed() { # label clip [flags]
 }
 for r in $(seq "${ROUNDS:-2}"); do
   bench
-  embed local "$root/clip"
-  [[ -z "${OLD:-}" ]] || embed local-old "$OLD"
-  embed spark "$root/clip" --engine spark --master 'local[2]'
+  local_flags=(--threads "${THREADS:-2}" --decode-threads "${DECODE:-${THREADS:-2}}")
+  embed local "$root/clip" "${local_flags[@]}"
+  [[ -z "${OLD:-}" ]] || embed local-old "$OLD" "${local_flags[@]}"
+  [[ ${SPARK:-1} == 0 ]] || embed spark "$root/clip" --engine spark --master 'local[2]'
 done
 bench

@@ -1,12 +1,12 @@
 package dev.jclip.cli;
 
+import dev.jclip.tensor.ComputeThreads;
 import dev.jclip.Clip;
 import dev.jclip.data.SkipLog;
 import dev.jclip.download.ModelCache;
 import dev.jclip.eval.FeatureCache;
 import dev.jclip.eval.FeatureStore;
 import dev.jclip.model.ModelLoader;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -56,7 +56,7 @@ final class EvalOptions {
     /** Loads the model and opens its feature store. */
     FeatureStore open() throws Exception {
         if (threads > 0) {
-            torch.set_num_threads(threads);
+            ComputeThreads.set(threads);
         }
         Path checkpoint = ModelCache.defaultCache().resolve(model.model);
         Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision));

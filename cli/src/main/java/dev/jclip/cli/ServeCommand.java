@@ -81,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
                     + (key == null ? " WITHOUT an API key (--api-key or $" + KEY_ENV + ")" : ""));
         }
         if (threads != null) {
-            org.bytedeco.pytorch.global.torch.set_num_threads(Math.max(1, threads));
+            dev.jclip.tensor.ComputeThreads.set(threads);
         }
         long t0 = System.nanoTime();
         Clip clip = Clip.load(m, p);

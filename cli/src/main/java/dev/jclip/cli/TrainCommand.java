@@ -1,5 +1,6 @@
 package dev.jclip.cli;
 
+import dev.jclip.tensor.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.data.Captioner;
 import dev.jclip.data.ClassNames;
@@ -195,7 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
         // launcher and by torchrun) says how many processes share this machine's cores.
         int localProcs = Math.max(nprocPerNode, Launcher.localWorldSize(System.getenv()));
         int torchThreads = Launcher.threadsPerRank(threads, localProcs, Runtime.getRuntime().availableProcessors());
-        torch.set_num_threads(torchThreads);
+        ComputeThreads.set(torchThreads);
         if (localProcs > 1 || threads > 0) {
             System.err.printf("rank %d: %d libtorch threads (%d local processes on %d cores)%n", env.rank(), torchThreads,
                     localProcs, Runtime.getRuntime().availableProcessors());

@@ -1,5 +1,6 @@
 package dev.jclip.bench;
 
+import dev.jclip.tensor.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.model.ClipConfig;
@@ -72,7 +73,7 @@ public final class Benchmark {
 
     /** Runs the measurement and returns the JSON line. */
     public static ObjectNode run(Spec s) {
-        torch.set_num_threads(s.threads());
+        ComputeThreads.set(s.threads());
         torch.manual_seed(0);
         ClipConfig c = s.config();
         ClipModel m = new ClipModel(c);

@@ -1,5 +1,6 @@
 package dev.jclip.bench;
 
+import dev.jclip.tensor.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,7 +43,7 @@ public final class GemmBench {
 
     /** Runs every shape in fp32, bf16 and int8 and returns the JSON report. */
     public static ObjectNode run(int threads, int iters) {
-        torch.set_num_threads(threads);
+        ComputeThreads.set(threads);
         torch.manual_seed(0);
         ObjectNode o = JSON.createObjectNode();
         o.put("impl", "jclip");

@@ -1,7 +1,7 @@
 package dev.jclip.embed;
 
+import dev.jclip.tensor.ComputeThreads;
 import dev.jclip.Clip;
-import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class LocalEngine implements EmbedEngine {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Integer.parseInt(options.getOrDefault("threads", Integer.toString(cores)));
         int decoders = Integer.parseInt(options.getOrDefault("decode-threads", Integer.toString(threads)));
-        torch.set_num_threads(threads);
+        ComputeThreads.set(threads);
         long l0 = System.nanoTime();
         Clip clip = ModelHolder.get(job.model(), job.precision());
         loadSeconds = (System.nanoTime() - l0) / 1e9;

@@ -1,5 +1,6 @@
 package dev.jclip.spark;
 
+import dev.jclip.tensor.ComputeThreads;
 import dev.jclip.Clip;
 import dev.jclip.embed.EmbedJob;
 import dev.jclip.embed.ModelHolder;
@@ -9,7 +10,6 @@ import dev.jclip.embed.PartitionResult;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
-import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class EmbedTask implements Function<Partition, PartitionResult> {
 
     @Override
     public PartitionResult call(Partition p) throws Exception {
-        torch.set_num_threads(threads);
+        ComputeThreads.set(threads);
         String model = job.model();
         if (shippedModel != null) {
             Path local = Path.of(SparkFiles.get(shippedModel));
