@@ -1,0 +1,26 @@
+package dev.jclip.tensor;
+
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** One setting sizes both pools: libtorch's intra-op threads and the OpenBLAS threads its fp32 products run on. */
+class ComputeThreadsTest {
+    @Test
+    void setsLibtorchAndOpenBlasAlike() {
+        int before = torch.get_num_threads();
+        try {
+            ComputeThreads.set(1);
+            assertEquals(1, torch.get_num_threads());
+            assertEquals(1, ComputeThreads.blasThreads(), "OpenBLAS would still multiply on its own pool");
+            ComputeThreads.set(2);
+            assertEquals(2, torch.get_num_threads());
+            assertEquals(2, ComputeThreads.blasThreads());
+            ComputeThreads.set(0);
+            assertEquals(1, ComputeThreads.blasThreads(), "at least one thread");
+        } finally {
+            ComputeThreads.set(before);
+        }
+    }
+}
