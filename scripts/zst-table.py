@@ -31,7 +31,7 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
              "loss": steps[-1]["loss"] if steps else float("nan"), "images_u": ru["images"], "images_s": rs["images"]}
         for key, name in [("v", "eval-val"), ("vc", "eval-val-centered"), ("uc", "eval-unseen-centered"),
                           ("sc", "eval-seen-centered"), ("vz", "eval-val-calibrated"), ("uz", "eval-unseen-calibrated"),
-                          # described class names (scripts/zst-describe.sh)
+                          # described class names (DESCRIBE=1 scripts/zst-center.sh)
                           ("vd", "eval-val-desc"), ("vdc", "eval-val-desc-centered"), ("vdz", "eval-val-desc-calibrated"),
                           ("ud", "eval-unseen-desc"), ("udc", "eval-unseen-desc-centered"),
                           ("udz", "eval-unseen-desc-calibrated")]:
@@ -50,6 +50,13 @@ for split in sorted(glob.glob(os.path.join(out, "split-*"))):
         runs.append(r)
 
 pct = lambda v: "%.1f" % (100 * v)
+
+
+def chosen(rs, choices):
+    """Of choices (label, val-unseen key, test key), the one validation-unseen picks for the runs rs: the
+    highest mean val-unseen mean per-class recall, the first on a tie. Returns it and every choice's mean."""
+    vals = {c: st.mean(r[c[1] + "r"] for r in rs) for c in choices}
+    return max(vals, key=vals.get), vals
 
 
 def mean_std(rs, key):
@@ -96,11 +103,10 @@ if centered:
         rs = [r for r in centered if r["tower"] == t]
         if not rs:
             continue
-        vp, vc = st.mean(r["vr"] for r in rs), st.mean(r["vcr"] for r in rs)
-        c = vc > vp
-        k1, k5, ks = ("uc1", "uc5", "sc1") if c else ("u1", "u5", "s1")
-        print("| %s | %d | %s (%s / %s) | %s | %s | %s |" % (t, len(rs), "centered" if c else "plain", pct(vp), pct(vc),
-              mean_std(rs, k1), mean_std(rs, k5), mean_std(rs, ks)))
+        plain, cen = ("plain", "v", "u"), ("centered", "vc", "uc")
+        c, vals = chosen(rs, [plain, cen])
+        print("| %s | %d | %s (%s / %s) | %s | %s | %s |" % (t, len(rs), c[0], pct(vals[plain]), pct(vals[cen]),
+              mean_std(rs, c[2] + "1"), mean_std(rs, c[2] + "5"), mean_std(rs, c[2].replace("u", "s") + "1")))
 probes = [r for r in runs if "probe" in r]
 if probes:
     ks = sorted({k for r in probes for k in r["probe"]}, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0))
@@ -112,6 +118,7 @@ if probes:
         print("| %s | %s | " % (r["split"], r["tower"]) + " | ".join(pct(r["probe"][k]) if k in r["probe"] else "-" for k in ks)
               + " | %s | %s |" % (pct(r["probe_zs"]) if r["probe_zs"] is not None else "-", r["eff"] or "-"))
 
+NAMES = [("plain", "v", "u"), ("centred", "vc", "uc"), ("calibrated", "vz", "uz")]
 calibrated = [r for r in runs if "uz1" in r and "vz1" in r and "v1" in r and "vc1" in r]
 if calibrated:
     print("\nClass scores standardised over the seen training images (`--calibrate-on train-seen`): "
@@ -131,22 +138,17 @@ if calibrated:
         rs = [r for r in calibrated if r["tower"] == t]
         if not rs:
             continue
-        vals = {"plain": st.mean(r["vr"] for r in rs), "centred": st.mean(r["vcr"] for r in rs),
-                "calibrated": st.mean(r["vzr"] for r in rs)}
-        choice = max(vals, key=vals.get)
-        k = {"plain": "u", "centred": "uc", "calibrated": "uz"}[choice]
-        print("| %s | %d | %s (%s / %s / %s) | %s | %s | %s |" % (t, len(rs), choice, pct(vals["plain"]),
-              pct(vals["centred"]), pct(vals["calibrated"]), mean_std(rs, k + "1"), mean_std(rs, k + "5"),
-              mean_std(rs, k + "r")))
+        c, vals = chosen(rs, NAMES)
+        print("| %s | %d | %s (%s) | %s | %s | %s |" % (t, len(rs), c[0], " / ".join(pct(vals[n]) for n in NAMES),
+              mean_std(rs, c[2] + "1"), mean_std(rs, c[2] + "5"), mean_std(rs, c[2] + "r")))
 
 DESC = ["vd1", "vdc1", "vdz1", "ud1", "udc1", "udz1"]
 described = [r for r in calibrated if all(k in r for k in DESC)] if calibrated else []
 if described:
-    print("\nPrompts that name the class or describe it (name + WordNet definition, scripts/zst-describe.sh), "
+    print("\nPrompts that name the class or describe it (name + WordNet definition, DESCRIBE=1 scripts/zst-center.sh), "
           "each plain, centred or calibrated: val-unseen mean per-class recall per run:\n")
-    CHOICES = [("names, plain", "v", "u"), ("names, centred", "vc", "uc"), ("names, calibrated", "vz", "uz"),
-               ("descriptions, plain", "vd", "ud"), ("descriptions, centred", "vdc", "udc"),
-               ("descriptions, calibrated", "vdz", "udz")]
+    CHOICES = [("names, " + n, v, u) for n, v, u in NAMES] + \
+              [("descriptions, " + n, "vd" + v[1:], "ud" + u[1:]) for n, v, u in NAMES]
     print("| split | text tower | " + " | ".join(c[0] for c in CHOICES) + " |")
     print("|---|---|" + "---|" * len(CHOICES))
     for r in described:
@@ -159,7 +161,6 @@ if described:
         rs = [r for r in described if r["tower"] == t]
         if not rs:
             continue
-        vals = {c: st.mean(r[c[1] + "r"] for r in rs) for c in CHOICES}
-        c = max(vals, key=vals.get)
+        c, vals = chosen(rs, CHOICES)
         print("| %s | %d | %s (%s) | %s | %s | %s |" % (t, len(rs), c[0], pct(vals[c]), mean_std(rs, c[2] + "1"),
               mean_std(rs, c[2] + "5"), mean_std(rs, c[2] + "r")))

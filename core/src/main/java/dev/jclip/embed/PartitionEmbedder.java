@@ -141,6 +141,7 @@ public final class PartitionEmbedder {
         private static final Pending END = new Pending(null, null);
         private final Partitions.Reader reader;
         private final BlockingQueue<Pending> queue;
+        private final String partition;
         private volatile Throwable failure;
 
         Feeder(Partitions.Reader reader, int window, String name) {
@@ -148,6 +149,7 @@ public final class PartitionEmbedder {
             setDaemon(true);
             this.reader = reader;
             this.queue = new ArrayBlockingQueue<>(window);
+            this.partition = name;
         }
 
         @Override
@@ -174,7 +176,7 @@ public final class PartitionEmbedder {
                 Pending next = queue.take();
                 if (next == END) {
                     if (failure != null) {
-                        throw new IOException("reading " + getName().substring("jclip-embed-read-".length()) + " failed", failure);
+                        throw new IOException("reading " + partition + " failed", failure);
                     }
                     return null;
                 }

@@ -56,7 +56,9 @@ public final class Fingerprint {
     public Fingerprint addFiles(Path path) {
         try {
             if (Files.isDirectory(path)) {
-                List<Path> files = regularFiles(path);
+                // following links, as the data readers do: unfollowed, a linked folder had no files,
+                // so two linked splits shared one key and one's cached features served the other
+                List<Path> files = FileTrees.regularFiles(path);
                 add("files", files.size());
                 for (Path f : files) {
                     stat(path.relativize(f).toString(), f);
@@ -76,7 +78,7 @@ public final class Fingerprint {
         try {
             List<Path> files;
             if (Files.isDirectory(path)) {
-                files = regularFiles(path);
+                files = FileTrees.regularFiles(path);
             } else {
                 files = List.of(path);
             }
@@ -91,15 +93,6 @@ public final class Fingerprint {
             throw new UncheckedIOException(e);
         }
         return this;
-    }
-
-    /*
-     * Following symbolic links matters: a walk that does not follow them sees a linked folder (a
-     * dataset split made of links, say) as one entry and no files, so two different linked
-     * folders got the same key and one's cached features were served for the other.
-     */
-    private static List<Path> regularFiles(Path dir) throws IOException {
-        return FileTrees.regularFiles(dir);
     }
 
     /** The key: 64 hex digits. */

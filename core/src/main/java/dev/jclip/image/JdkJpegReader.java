@@ -20,9 +20,18 @@ import java.util.Iterator;
  */
 final class JdkJpegReader {
     private static final ThreadLocal<ImageReader> READER = new ThreadLocal<>();
-    private static final boolean AVAILABLE = create() != null;
+    private static final boolean AVAILABLE = probe();
 
     private JdkJpegReader() {
+    }
+
+    private static boolean probe() {
+        ImageReader r = create();
+        if (r == null) {
+            return false;
+        }
+        r.dispose();
+        return true;
     }
 
     private static ImageReader create() {

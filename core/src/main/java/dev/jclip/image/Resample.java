@@ -131,18 +131,8 @@ final class Resample {
         }
         int[] out = new int[ow * h * c];
         int[] acc = new int[col];
-        int half = 1 << (PRECISION_BITS - 1);
         for (int xx = 0; xx < ow; xx++) {
-            int xmin = bounds[xx * 2], xmax = bounds[xx * 2 + 1], kb = xx * ks;
-            java.util.Arrays.fill(acc, half);
-            for (int x = 0; x < xmax; x++) {
-                int k = kk[kb + x];
-                int[] cx = cols[xmin + x];
-                for (int i = 0; i < col; i++) {
-                    acc[i] += cx[i] * k;
-                }
-            }
-            clip8(acc);
+            weightedSum(acc, cols, bounds[xx * 2], bounds[xx * 2 + 1], kk, xx * ks);
             for (int y = 0, i = 0, o = xx * c; y < h; y++, o += ow * c) {
                 for (int ch = 0; ch < c; ch++) {
                     out[o + ch] = acc[i++];
@@ -166,22 +156,27 @@ final class Resample {
         }
         int[] out = new int[stride * oh];
         int[] acc = new int[stride];
-        int half = 1 << (PRECISION_BITS - 1);
         for (int yy = 0; yy < oh; yy++) {
-            int ymin = bounds[yy * 2], ymax = bounds[yy * 2 + 1];
-            int kb = yy * ks;
-            java.util.Arrays.fill(acc, half);
-            for (int y = 0; y < ymax; y++) {
-                int k = kk[kb + y];
-                int[] row = rows[ymin + y];
-                for (int i = 0; i < stride; i++) {
-                    acc[i] += row[i] * k;
-                }
-            }
-            clip8(acc);
+            weightedSum(acc, rows, bounds[yy * 2], bounds[yy * 2 + 1], kk, yy * ks);
             System.arraycopy(acc, 0, out, yy * stride, stride);
         }
         return out;
+    }
+
+    /**
+     * One output line of either pass, 8-bit: acc = clip8(½ + Σ kk[kb + t] · lines[first + t]) over
+     * the taps t, line by line at the same index (the form HotSpot vectorizes).
+     */
+    private static void weightedSum(int[] acc, int[][] lines, int first, int taps, int[] kk, int kb) {
+        java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+        for (int t = 0; t < taps; t++) {
+            int k = kk[kb + t];
+            int[] line = lines[first + t];
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += line[i] * k;
+            }
+        }
+        clip8(acc);
     }
 
     private static int roundUp(double f) {
