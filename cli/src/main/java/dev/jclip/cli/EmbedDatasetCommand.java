@@ -60,11 +60,15 @@ final class EmbedDatasetCommand implements Callable<Integer> {
     @Option(names = "--images", description = "Image folder of a COCO captions file.")
     Path cocoImages;
 
-    @Option(names = "--threads", description = "local: libtorch threads (default all cores); spark: threads per task "
-            + "(default spark.task.cpus).")
+    @Option(names = "--threads", description = "local: libtorch threads per pipeline (default: the cores divided "
+            + "among the pipelines); spark: threads per task (default spark.task.cpus).")
     Integer threads;
 
-    @Option(names = "--decode-threads", description = "Image decoding threads (default: as --threads).")
+    @Option(names = "--pipelines", description = "local: partitions embedded at once, each with its own encoder "
+            + "threads and decoders (default: one per core, or cores / --threads).")
+    Integer pipelines;
+
+    @Option(names = "--decode-threads", description = "Image decoding threads (local: per pipeline; default: as --threads).")
     Integer decodeThreads;
 
     @Option(names = "--master", description = "spark: master URL, e.g. local[2] (default: the one spark-submit sets, "
@@ -83,6 +87,9 @@ final class EmbedDatasetCommand implements Callable<Integer> {
         Map<String, String> opts = new LinkedHashMap<>();
         if (threads != null) {
             opts.put("threads", threads.toString());
+        }
+        if (pipelines != null) {
+            opts.put("pipelines", pipelines.toString());
         }
         if (decodeThreads != null) {
             opts.put("decode-threads", decodeThreads.toString());

@@ -63,7 +63,9 @@ public final class EmbedDataset {
         List<PartitionResult> results;
         try (ProgressBar bar = new ProgressBar("embed " + pending.size() + " partitions", total > 0 ? total : -1,
                 "images", log)) {
-            results = pending.isEmpty() ? List.of() : engine.run(job, pending, options, bar::add);
+            Map<String, String> opts = new java.util.HashMap<>(options);
+            opts.put(EmbedEngine.PLANNED, Integer.toString(plan.size()));
+            results = pending.isEmpty() ? List.of() : engine.run(job, pending, opts, bar::add);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long runImages = results.stream().mapToLong(PartitionResult::rows).sum();

@@ -10,6 +10,9 @@ import java.util.function.LongConsumer;
  * jar on the class path, so that neither core nor the CLI depends on Spark.
  */
 public interface EmbedEngine {
+    /** Option the driver sets: how many partitions the whole job has (finished or not). */
+    String PLANNED = "planned-partitions";
+
     /** The name {@code --engine} selects. */
     String name();
 

@@ -58,78 +58,127 @@ public final class PartitionEmbedder {
      * (a seam for fault-injection tests), then renames the files into place and writes the marker.
      */
     public PartitionResult run(Partition p, LongConsumer progress, Runnable beforeCommit) throws IOException {
+        return commit(embed(p, progress), beforeCommit);
+    }
+
+    /** A partition embedded in memory, not yet written. */
+    public static final class Embedded {
+        private final Partition partition;
+        private final Output out;
+        private final PartitionResult result;
+
+        private Embedded(Partition partition, Output out, PartitionResult result) {
+            this.partition = partition;
+            this.out = out;
+            this.result = result;
+        }
+
+        /** What the marker will say once committed. */
+        public PartitionResult result() {
+            return result;
+        }
+    }
+
+    /** Reads, decodes and embeds {@code p}, keeping the rows in memory; {@link #commit} writes them. */
+    public Embedded embed(Partition p, LongConsumer progress) throws IOException {
         long t0 = System.nanoTime();
-        int batch = job.batchSize();
-        List<MetadataRow> rows = new ArrayList<>();
-        List<float[]> images = new ArrayList<>(), texts = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        long skipped = 0, withText = 0;
+        Output out = new Output(job.texts());
         Partitions.Reader reader = Partitions.open(job, p);
-        List<Partitions.Item> batchItems = new ArrayList<>(batch);
-        List<Decoded> batchPixels = new ArrayList<>(batch);
         // the shard is read (tar, gzip) on a thread of its own, a few batches ahead: on the
         // encoding thread it cost 2 of 33 s for 50,000 CIFAR-10 images with a 64 px encoder
-        Feeder feeder = new Feeder(reader, batch * 3, p.name());
+        Feeder feeder = new Feeder(reader, job.batchSize() * 3, p.name());
         feeder.start();
         try {
-            while (true) {
-                Pending head = feeder.take();
-                if (head != null) {
-                    try {
-                        batchPixels.add(head.pixels.get());
-                        batchItems.add(head.item);
-                    } catch (ExecutionException e) {
-                        skipped++;
-                        if (errors.size() < EmbeddingLayout.MAX_ERRORS) {
-                            errors.add(head.item.sample().key() + ": " + e.getCause());
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted while embedding " + p.name(), e);
-                    }
-                }
-                if (batchItems.size() == batch || (head == null && !batchItems.isEmpty())) {
-                    images.addAll(encodeImages(batchPixels));
-                    List<String> captions = new ArrayList<>();
-                    for (Partitions.Item it : batchItems) {
-                        if (it.sample().caption() != null) {
-                            captions.add(it.sample().caption());
-                        }
-                    }
-                    float[][] tv = job.texts() && !captions.isEmpty() ? encodeTexts(captions) : new float[0][];
-                    int t = 0;
-                    for (int i = 0; i < batchItems.size(); i++) {
-                        Partitions.Item it = batchItems.get(i);
-                        Decoded d = batchPixels.get(i);
-                        rows.add(new MetadataRow(it.sample().key(), it.source(), it.member(), it.sample().caption(),
-                                it.sample().label(), d.width(), d.height(), it.bytes()));
-                        if (job.texts()) {
-                            texts.add(it.sample().caption() != null ? tv[t++] : new float[dim()]);
-                        }
-                    }
-                    withText += tv.length;
-                    progress.accept(batchItems.size());
-                    batchItems.clear();
-                    batchPixels.clear();
-                }
-                if (head == null) {
-                    break;
-                }
+            // one batch per call, so that the JIT compiles a small loop, not this whole partition
+            while (nextBatch(feeder, out, progress)) {
+                // more to come
             }
             feeder.finish();
         } finally {
             feeder.interrupt(); // a no-op once it has ended; else it stops reading for a failed run
         }
-        skipped += reader.unreadable();
+        long skipped = out.skipped + reader.unreadable();
         List<String> allErrors = new ArrayList<>(reader.errors());
-        allErrors.addAll(errors);
+        allErrors.addAll(out.errors);
         if (allErrors.size() > EmbeddingLayout.MAX_ERRORS) {
             allErrors = allErrors.subList(0, EmbeddingLayout.MAX_ERRORS);
         }
-        PartitionResult result = new PartitionResult(p.name(), p.input(), rows.size(), skipped, withText, allErrors,
+        PartitionResult result = new PartitionResult(p.name(), p.input(), out.rows.size(), skipped, out.withText, allErrors,
                 reader.shardError(), (System.nanoTime() - t0) / 1e9);
-        write(p, rows, images, job.texts() ? texts : null, result, beforeCommit);
-        return result;
+        return new Embedded(p, out, result);
+    }
+
+    /**
+     * Writes an embedded partition's files under temporary names, runs {@code beforeCommit}, then
+     * renames them into place and writes the marker last. Any thread may call it.
+     */
+    public PartitionResult commit(Embedded e, Runnable beforeCommit) throws IOException {
+        write(e.partition, e.out.rows, e.out.images, job.texts() ? e.out.texts : null, e.result, beforeCommit);
+        return e.result;
+    }
+
+    /** What a partition has embedded so far. */
+    private static final class Output {
+        final List<MetadataRow> rows = new ArrayList<>();
+        final List<float[]> images = new ArrayList<>();
+        final List<float[]> texts;
+        final List<String> errors = new ArrayList<>();
+        long skipped, withText;
+
+        Output(boolean texts) {
+            this.texts = texts ? new ArrayList<>() : null;
+        }
+    }
+
+    /** Takes up to a batch of decoded samples, embeds them into {@code out}; false once the partition has ended. */
+    private boolean nextBatch(Feeder feeder, Output out, LongConsumer progress) throws IOException {
+        int batch = job.batchSize();
+        List<Partitions.Item> items = new ArrayList<>(batch);
+        List<Decoded> pixels = new ArrayList<>(batch);
+        boolean more = true;
+        while (items.size() < batch) {
+            Pending head = feeder.take();
+            if (head == null) {
+                more = false;
+                break;
+            }
+            try {
+                pixels.add(head.pixels.get());
+                items.add(head.item);
+            } catch (ExecutionException e) {
+                out.skipped++;
+                if (out.errors.size() < EmbeddingLayout.MAX_ERRORS) {
+                    out.errors.add(head.item.sample().key() + ": " + e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while embedding", e);
+            }
+        }
+        if (items.isEmpty()) {
+            return more;
+        }
+        out.images.addAll(encodeImages(pixels));
+        List<String> captions = new ArrayList<>();
+        for (Partitions.Item it : items) {
+            if (it.sample().caption() != null) {
+                captions.add(it.sample().caption());
+            }
+        }
+        float[][] tv = job.texts() && !captions.isEmpty() ? encodeTexts(captions) : new float[0][];
+        int t = 0;
+        for (int i = 0; i < items.size(); i++) {
+            Partitions.Item it = items.get(i);
+            Decoded d = pixels.get(i);
+            out.rows.add(new MetadataRow(it.sample().key(), it.source(), it.member(), it.sample().caption(),
+                    it.sample().label(), d.width(), d.height(), it.bytes()));
+            if (out.texts != null) {
+                out.texts.add(it.sample().caption() != null ? tv[t++] : new float[dim()]);
+            }
+        }
+        out.withText += tv.length;
+        progress.accept(items.size());
+        return more;
     }
 
     /**

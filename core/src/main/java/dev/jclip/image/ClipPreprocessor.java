@@ -44,6 +44,12 @@ public final class ClipPreprocessor {
 
     /** The [3, n, n] CHW uint8 image after resize, crop and RGB conversion (before normalization). */
     public byte[] toRgbU8(DecodedImage img) {
+        DecodedImage resized = resized(img);
+        return ImageOps.cropToRgbChw(resized, left(resized), top(resized), size, size);
+    }
+
+    /** Resized so that the shorter side is {@code size} (the other truncated, as torchvision). */
+    private DecodedImage resized(DecodedImage img) {
         int w = img.width(), h = img.height();
         int nw, nh;
         if (w <= h) {
@@ -53,9 +59,15 @@ public final class ClipPreprocessor {
             nh = size;
             nw = (int) ((double) size * w / h);
         }
-        DecodedImage resized = ImageOps.resize(img, nw, nh);
-        int top = (int) Math.rint((nh - size) / 2.0), left = (int) Math.rint((nw - size) / 2.0);
-        return ImageOps.cropToRgbChw(resized, left, top, size, size);
+        return ImageOps.resize(img, nw, nh);
+    }
+
+    private int left(DecodedImage resized) {
+        return (int) Math.rint((resized.width() - size) / 2.0);
+    }
+
+    private int top(DecodedImage resized) {
+        return (int) Math.rint((resized.height() - size) / 2.0);
     }
 
     /** (u8/255 − mean)/std per channel, in float32 as the reference computes it. */
@@ -82,8 +94,15 @@ public final class ClipPreprocessor {
         }
     }
 
+    /** The model's input: resized, cropped, RGB, normalized, [3, n, n] CHW float32. */
     public float[] preprocess(DecodedImage img) {
-        return normalize(toRgbU8(img));
+        DecodedImage resized = resized(img);
+        // RGB photos skip the uint8 plane: crop and lookup in one pass, the same numbers
+        float[] direct = ImageOps.cropRgbToChw(resized, left(resized), top(resized), size, size, NORMALIZED);
+        if (direct != null) {
+            return direct;
+        }
+        return normalize(ImageOps.cropToRgbChw(resized, left(resized), top(resized), size, size));
     }
 
     /** Decodes and preprocesses files on {@code threads} threads: F32 [N, 3, n, n]. */

@@ -55,6 +55,31 @@ final class ImageOps {
         return new DecodedImage(img.name(), img.mode(), cw, chh, out, img.palette());
     }
 
+    /**
+     * For an RGB image and a crop inside it, the crop as CHW floats {@code lut[c][sample]} in one
+     * pass (no uint8 plane between); null for any other image, which takes
+     * {@link #cropToRgbChw} and a lookup after it, with the same result.
+     */
+    static float[] cropRgbToChw(DecodedImage img, int left, int top, int cw, int chh, float[][] lut) {
+        int w = img.width();
+        if (img.mode() != ImageMode.RGB || left < 0 || top < 0 || left + cw > w || top + chh > img.height()) {
+            return null;
+        }
+        int[] s = img.samples();
+        int plane = cw * chh;
+        float[] out = new float[3 * plane];
+        float[] r = lut[0], g = lut[1], b = lut[2];
+        for (int y = 0; y < chh; y++) {
+            int p = ((y + top) * w + left) * 3, o = y * cw;
+            for (int x = 0; x < cw; x++, p += 3, o++) {
+                out[o] = r[s[p] & 0xff];
+                out[plane + o] = g[s[p + 1] & 0xff];
+                out[2 * plane + o] = b[s[p + 2] & 0xff];
+            }
+        }
+        return out;
+    }
+
     /** Crops [left, top, cw, ch] and converts to RGB, as CHW uint8. */
     static byte[] cropToRgbChw(DecodedImage img, int left, int top, int cw, int chh) {
         int w = img.width(), c = img.channels();

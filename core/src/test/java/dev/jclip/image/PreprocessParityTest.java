@@ -15,7 +15,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every fixture image reproduces the reference uint8 tensor: lossless formats exactly, JPEG/WebP within tolerance. */
+/**
+ * Every fixture image reproduces the reference uint8 tensor: lossless formats exactly, JPEG/WebP within tolerance;
+ * and the float input the model gets is that tensor normalized, exactly.
+ */
 class PreprocessParityTest {
     @Test
     void everyCaseMatchesTheReference() throws Exception {
@@ -29,7 +32,16 @@ class PreprocessParityTest {
             int n = c.get("n_px").asInt();
             DecodedImage img = ImageDecoder.decode(dir.resolve("images").resolve(c.get("file").asText()));
             assertEquals(c.get("mode").asText(), img.mode().name(), "mode of " + key);
-            byte[] mine = ClipPreprocessor.of(n).toRgbU8(img);
+            ClipPreprocessor pre = ClipPreprocessor.of(n);
+            byte[] mine = pre.toRgbU8(img);
+            // the model input (for RGB a fused crop-and-lookup) is the normalized uint8 image, bit for bit
+            float[] input = pre.preprocess(img), want = pre.normalize(mine);
+            for (int i = 0; i < want.length; i++) {
+                if (Float.floatToIntBits(input[i]) != Float.floatToIntBits(want[i])) {
+                    failures.add(key + ": preprocess() differs from normalize(toRgbU8()) at " + i);
+                    break;
+                }
+            }
             byte[] ref = expected.get(key).toByteArray();
             assertEquals(ref.length, mine.length, key);
             int max = 0;

@@ -10,6 +10,7 @@ import dev.jclip.embed.PartitionResult;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.util.LongAccumulator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,10 @@ final class EmbedTask implements Function<Partition, PartitionResult> {
     private final String shippedModel;
     private final int threads, decoders;
     private final int failOnce;
+    private final LongAccumulator embedded;
 
-    EmbedTask(EmbedJob job, String shippedModel, int threads, int decoders, String failOnce) {
+    EmbedTask(EmbedJob job, String shippedModel, int threads, int decoders, String failOnce, LongAccumulator embedded) {
+        this.embedded = embedded;
         this.job = job;
         this.shippedModel = shippedModel;
         this.threads = threads;
@@ -59,7 +62,9 @@ final class EmbedTask implements Function<Partition, PartitionResult> {
             return t;
         });
         try {
-            return new PartitionEmbedder(clip, job, pool).run(p, n -> { }, beforeCommit);
+            PartitionResult r = new PartitionEmbedder(clip, job, pool).run(p, n -> { }, beforeCommit);
+            embedded.add(r.rows()); // the driver's progress bar hears it when this attempt succeeds
+            return r;
         } finally {
             pool.shutdownNow();
         }

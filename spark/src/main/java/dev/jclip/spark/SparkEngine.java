@@ -7,6 +7,9 @@ import dev.jclip.embed.PartitionResult;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.util.LongAccumulator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,30 @@ public final class SparkEngine implements EmbedEngine {
     /** Test seam: the first attempt of this partition index fails just before it commits. */
     public static final String FAIL_ONCE = "spark.jclip.test.failOncePartition";
 
+    /** Feeds the progress bar as tasks succeed: the rows each successful attempt added to the accumulator. */
+    private static final class Progress extends SparkListener {
+        private final long accumulator;
+        private final LongConsumer progress;
+
+        Progress(long accumulator, LongConsumer progress) {
+            this.accumulator = accumulator;
+            this.progress = progress;
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (!end.taskInfo().successful()) {
+                return; // a failed attempt's rows are redone by its retry
+            }
+            end.taskInfo().accumulables().foreach(a -> {
+                if (a.id() == accumulator && a.update().isDefined()) {
+                    progress.accept(((Number) a.update().get()).longValue());
+                }
+                return null;
+            });
+        }
+    }
+
     @Override
     public String name() {
         return "spark";
@@ -48,6 +75,11 @@ public final class SparkEngine implements EmbedEngine {
                 conf.set(k.substring(5), v);
             }
         });
+        if (conf.get("spark.master").startsWith("local")) {
+            // a job inside one JVM has nobody to show the web UI to, and starting it cost about
+            // 2 s of a 25 s run (conf.spark.ui.enabled=true brings it back)
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
         // the engine owns its context for the job's length (one per JVM: Spark allows no second)
         JavaSparkContext jsc = new JavaSparkContext(conf);
         SparkContext sc = jsc.sc();
@@ -62,10 +94,10 @@ public final class SparkEngine implements EmbedEngine {
                 sc.addFile(modelFile.toAbsolutePath().toString());
                 shipped = modelFile.getFileName().toString();
             }
-            EmbedTask task = new EmbedTask(job, shipped, threads, decoders, sc.conf().get(FAIL_ONCE, "-1"));
-            List<PartitionResult> out = jsc.parallelize(pending, pending.size()).map(task).collect();
-            out.forEach(r -> progress.accept(r.rows()));
-            return out;
+            LongAccumulator embedded = sc.longAccumulator("jclip embedded images");
+            sc.addSparkListener(new Progress(embedded.id(), progress));
+            EmbedTask task = new EmbedTask(job, shipped, threads, decoders, sc.conf().get(FAIL_ONCE, "-1"), embedded);
+            return jsc.parallelize(pending, pending.size()).map(task).collect();
         } finally {
             jsc.stop();
         }
