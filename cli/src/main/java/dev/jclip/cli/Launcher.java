@@ -46,7 +46,8 @@ final class Launcher {
 
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        jvm.removeIf(a -> a.startsWith("-agentlib") || a.startsWith("-javaagent"));
+        // a class archive the launcher records at exit is this JVM's to write, not every worker's
+        jvm.removeIf(a -> a.startsWith("-agentlib") || a.startsWith("-javaagent") || a.startsWith("-XX:ArchiveClassesAtExit"));
         List<Process> workers = new ArrayList<>();
         Thread killer = new Thread(() -> workers.forEach(Process::destroyForcibly));
         Runtime.getRuntime().addShutdownHook(killer);
