@@ -18,8 +18,8 @@ import java.util.function.LongConsumer;
  * few batches ahead of it. All pipelines share one loaded model.
  *
  * <p>By default there is one pipeline per core (or per planned partition, if fewer), each with a
- * 1-thread encoder, as Spark's {@code local[N]} runs its tasks; the partitions left over when
- * they do not divide evenly among the pipelines run last, with the cores shared among them. For a small encoder on few cores
+ * 1-thread encoder, as Spark's {@code local[N]} runs its tasks; a single partition left over after
+ * an even share runs last, with all the cores. For a small encoder on few cores
  * that beats one encoder spread over all cores: a multi-threaded matrix product waits at every
  * step for whichever of its threads a decoder pushed off its core, while independent pipelines
  * only slow down by the work they share the core with. Measured on 2 cores with a 64 px ViT: two
@@ -54,22 +54,22 @@ public final class LocalEngine implements EmbedEngine {
         }
 
         /**
-         * The layout of the job's last {@code planned % pipelines} partitions, which run after all
-         * the others, on the cores the idle pipelines would leave: with 3 partitions on 2 cores the
-         * third ran alone on a 1-thread encoder, a quarter of a ViT-B/32 job's time with one core
-         * idle. Null when the partitions divide evenly or {@code --threads} was given. Which
-         * partitions these are depends only on the plan, so their vectors do not depend on what a
-         * resumed run has left.
+         * The layout of the job's last partition when the partitions leave exactly one over after
+         * an even share among the pipelines: it runs after all the others, with every core. With 3
+         * partitions on 2 cores the third ran alone on a 1-thread encoder, a quarter of a ViT-B/32
+         * job's time with one core idle. Null otherwise, or when {@code --threads} was given.
+         * Several leftover partitions keep their 1-thread encoders: OpenBLAS (this build's fp32
+         * products, a pthreads pool, one per process) would make their multi-threaded products
+         * queue for that one pool. Which partition it is depends only on the plan, so its vectors
+         * do not depend on what a resumed run has left.
          */
         static Layout tail(Map<String, String> options, int cores, int planned) {
             Layout main = of(options, cores, planned);
-            int rest = planned % main.pipelines();
-            if (rest == 0 || options.containsKey("threads")) {
+            if (main.pipelines() < 2 || planned % main.pipelines() != 1 || options.containsKey("threads")) {
                 return null;
             }
-            int threads = Math.max(1, cores / rest);
             Integer d = intOption(options, "decode-threads");
-            return new Layout(rest, threads, d != null ? Math.max(1, d) : threads);
+            return new Layout(1, cores, d != null ? Math.max(1, d) : cores);
         }
 
         private static Integer intOption(Map<String, String> options, String key) {

@@ -40,9 +40,10 @@ class LocalEngineTest {
         assertEquals(new LocalEngine.Layout(4, 2, 3),
                 LocalEngine.Layout.of(Map.of("threads", "2", "decode-threads", "3"), 8, 10));
         assertEquals(new LocalEngine.Layout(3, 1, 1), LocalEngine.Layout.of(Map.of("pipelines", "3"), 2, 10));
-        // partitions left over after an even share run last, on the cores the idle pipelines leave
+        // one partition left over after an even share runs last, with all the cores
         assertEquals(new LocalEngine.Layout(1, 2, 2), LocalEngine.Layout.tail(Map.of(), 2, 3));
-        assertEquals(new LocalEngine.Layout(3, 2, 2), LocalEngine.Layout.tail(Map.of(), 8, 11));
+        assertEquals(new LocalEngine.Layout(1, 8, 8), LocalEngine.Layout.tail(Map.of(), 8, 17));
+        assertEquals(null, LocalEngine.Layout.tail(Map.of(), 8, 11), "several left over keep 1 thread each");
         assertEquals(null, LocalEngine.Layout.tail(Map.of(), 2, 10), "even share: no tail");
         assertEquals(null, LocalEngine.Layout.tail(Map.of(), 2, 1), "one partition has all cores anyway");
         assertEquals(null, LocalEngine.Layout.tail(Map.of("threads", "1"), 2, 3), "--threads is kept throughout");

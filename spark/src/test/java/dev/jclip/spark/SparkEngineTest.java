@@ -89,9 +89,16 @@ class SparkEngineTest {
         EmbedJob job = job(data, out);
         job = job.withData(data + "/shard-{000000..00000" + SHARDS + "}.tar.gz", "auto");
         // local[2,2]: two cores and up to two attempts per task (local mode does not retry by default)
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         EmbedSummary s = EmbedDataset.run(job, "spark", Map.of("master", "local[2,2]",
-                "conf." + SparkEngine.FAIL_ONCE, "2"), QUIET);
+                "conf." + SparkEngine.FAIL_ONCE, "2"), new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(SHARDS + 1, s.finished());
+        // the progress bar hears each partition once, from its successful attempt
+        String[] draws = log.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r");
+        String last = java.util.Arrays.stream(draws).filter(d -> d.startsWith("embed ")).reduce((a, b) -> b).orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" ([0-9]+) images ").matcher(last);
+        assertTrue(m.find(), "no progress line in: " + log);
+        assertEquals(s.rows(), Long.parseLong(m.group(1)), last);
         assertEquals(1, s.corruptShards().size(), s.toString());
         assertTrue(s.corruptShards().get(0).startsWith(EmbeddingLayout.partName(SHARDS) + ": "));
 
