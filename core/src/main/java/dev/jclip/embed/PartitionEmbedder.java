@@ -26,10 +26,11 @@ import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
- * Embeds one partition and writes its files. Images are decoded and preprocessed on the given
- * pool, a few batches ahead of the encoder, in the partition's order; a sample that cannot be
- * read or decoded is skipped and counted. Both engines run exactly this code, so they write the
- * same rows, in the same batches, with the same vectors.
+ * Embeds one partition ({@link #embed}) and writes its files ({@link #commit}), or both in one call
+ * ({@link #run}). Images are decoded and preprocessed on the given pool, a few batches ahead of the
+ * encoder, in the partition's order; a sample that cannot be read or decoded is skipped and
+ * counted. Both engines run exactly this code, so they write the same rows, in the same batches,
+ * with the same vectors.
  */
 public final class PartitionEmbedder {
     private final Clip clip;
@@ -48,14 +49,10 @@ public final class PartitionEmbedder {
     private record Pending(Partitions.Item item, Future<Decoded> pixels) {
     }
 
-    /** Embeds {@code p}; {@code progress} hears the number of samples done as it goes. */
-    public PartitionResult run(Partition p, LongConsumer progress) throws IOException {
-        return run(p, progress, () -> { });
-    }
-
     /**
-     * Embeds {@code p}, runs {@code beforeCommit} once every file is written to its temporary name
-     * (a seam for fault-injection tests), then renames the files into place and writes the marker.
+     * Embeds {@code p} ({@code progress} hears the samples done as it goes), runs
+     * {@code beforeCommit} once every file is written to its temporary name (a seam for
+     * fault-injection tests), then renames the files into place and writes the marker.
      */
     public PartitionResult run(Partition p, LongConsumer progress, Runnable beforeCommit) throws IOException {
         return commit(embed(p, progress), beforeCommit);
