@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
@@ -132,8 +131,8 @@ public final class LocalEngine implements EmbedEngine {
         Pipeline(Clip clip, EmbedJob job, Layout layout, LongConsumer progress) {
             // on the pipeline's own thread: libtorch's OpenMP thread count belongs to the calling thread
             ComputeThreads.set(layout.threads());
-            this.decoders = daemons(layout.decoders(), "jclip-embed-decode");
-            this.writer = daemons(1, "jclip-embed-write");
+            this.decoders = PartitionEmbedder.decodePool(layout.decoders());
+            this.writer = PartitionEmbedder.daemonPool(1, "jclip-embed-write");
             this.embedder = new PartitionEmbedder(clip, job, decoders);
             this.progress = progress;
         }
@@ -164,14 +163,6 @@ public final class LocalEngine implements EmbedEngine {
                 decoders.shutdownNow();
                 writer.shutdownNow();
             }
-        }
-
-        private static ExecutorService daemons(int n, String name) {
-            return Executors.newFixedThreadPool(Math.max(1, n), r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                return t;
-            });
         }
     }
 }

@@ -43,6 +43,19 @@ public final class PartitionEmbedder {
         this.pool = decodePool;
     }
 
+    /** A pool of {@code threads} daemon threads for the {@code decodePool} argument (both engines use it). */
+    public static ExecutorService decodePool(int threads) {
+        return daemonPool(threads, "jclip-embed-decode");
+    }
+
+    static ExecutorService daemonPool(int threads, String name) {
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private record Decoded(int width, int height, float[] pixels) {
     }
 
@@ -110,7 +123,7 @@ public final class PartitionEmbedder {
      * renames them into place and writes the marker last. Any thread may call it.
      */
     public PartitionResult commit(Embedded e, Runnable beforeCommit) throws IOException {
-        write(e.partition, e.out.rows, e.out.images, job.texts() ? e.out.texts : null, e.result, beforeCommit);
+        write(e.partition, e.out.rows, e.out.images, e.out.texts, e.result, beforeCommit); // texts: null unless --texts
         return e.result;
     }
 

@@ -15,7 +15,6 @@ import org.apache.spark.util.LongAccumulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * One Spark task: embeds one partition on an executor. The model comes from the per-JVM
@@ -56,11 +55,7 @@ final class EmbedTask implements Function<Partition, PartitionResult> {
                 throw new IllegalStateException("injected failure of " + p.name() + " (attempt 0, before commit)");
             }
         };
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, decoders), r -> {
-            Thread t = new Thread(r, "jclip-embed-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = PartitionEmbedder.decodePool(decoders);
         try {
             PartitionResult r = new PartitionEmbedder(clip, job, pool).run(p, n -> { }, beforeCommit);
             embedded.add(r.rows()); // the driver's progress bar hears it when this attempt succeeds
