@@ -7,7 +7,7 @@ import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelLoader;
 import dev.jclip.model.Precision;
-import dev.jclip.model.Towers;
+import dev.jclip.model.TowerSelection;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.Torch;
 import dev.jclip.tokenizer.ClipTokenizer;
@@ -64,7 +64,7 @@ public final class Clip implements AutoCloseable {
      * picks bf16 on CPUs with native bf16 matrix instructions, fp32 elsewhere).
      */
     public static Clip load(String nameOrPath, Precision precision) throws IOException {
-        return load(nameOrPath, precision, Towers.BOTH);
+        return load(nameOrPath, precision, TowerSelection.BOTH);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class Clip implements AutoCloseable {
      * user (a one-shot search query) loads about half the weights. Encoding with the missing
      * tower throws IllegalStateException.
      */
-    public static Clip load(String nameOrPath, Precision precision, Towers towers) throws IOException {
+    public static Clip load(String nameOrPath, Precision precision, TowerSelection towers) throws IOException {
         Path p = ModelCache.defaultCache().resolve(nameOrPath);
         ClipModel m = ModelLoader.load(p, towers).model();
         m.setPrecision(precision);

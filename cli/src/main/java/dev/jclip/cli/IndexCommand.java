@@ -97,7 +97,7 @@ final class IndexCommand implements Callable<Integer> {
                     + ", not " + m + "; use another --index or delete this one");
         }
         long l0 = System.nanoTime();
-        Clip clip = Clip.load(m, p, dev.jclip.model.Towers.IMAGE); // indexing embeds images only
+        Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.IMAGE); // indexing embeds images only
         double loadSeconds = (System.nanoTime() - l0) / 1e9;
         IndexSettings settings = new IndexSettings(recorded != null ? recorded.model() : ModelFingerprint.recordedName(m),
                 fingerprint, clip.precision().name().toLowerCase(Locale.ROOT), clip.config().embedDim(), q);

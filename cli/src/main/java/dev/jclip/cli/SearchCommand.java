@@ -3,7 +3,7 @@ package dev.jclip.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.Clip;
 import dev.jclip.model.Precision;
-import dev.jclip.model.Towers;
+import dev.jclip.model.TowerSelection;
 import dev.jclip.search.ClipQueryEncoder;
 import dev.jclip.search.Duplicates;
 import dev.jclip.search.Hit;
@@ -98,7 +98,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             List<QueryTerm> terms = QueryParser.parse(query);
             long t0 = System.nanoTime();
-            Towers towers = towersFor(terms);
+            TowerSelection towers = towersFor(terms);
             Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
             QueryEncoder enc = new ClipQueryEncoder(clip, index);
@@ -145,13 +145,13 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     /** The towers a query's terms need, or null when every term is an indexed image. */
-    static Towers towersFor(List<QueryTerm> terms) {
+    static TowerSelection towersFor(List<QueryTerm> terms) {
         boolean text = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.TEXT);
         boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE);
-        return text || image ? Towers.forInputs(text, image) : null;
+        return text || image ? TowerSelection.forInputs(text, image) : null;
     }
 
-    private static String describe(Towers t) {
+    private static String describe(TowerSelection t) {
         if (t == null) {
             return "none needed";
         }
@@ -162,7 +162,7 @@ final class SearchCommand implements Callable<Integer> {
         };
     }
 
-    private Clip load(IndexSettings s, Towers towers) throws Exception {
+    private Clip load(IndexSettings s, TowerSelection towers) throws Exception {
         String m = model != null ? model : s.model();
         if (model != null && !ModelFingerprint.of(m).equals(s.fingerprint())) {
             throw new IndexMismatchException("the index was built with model " + s.model() + ", not " + m);
@@ -181,7 +181,7 @@ final class SearchCommand implements Callable<Integer> {
             String c = parent == null ? "" : parent.getFileName().toString();
             queries.put(c, quality.replace("{}", c));
         });
-        Clip clip = load(index.settings(), Towers.TEXT);
+        Clip clip = load(index.settings(), TowerSelection.TEXT);
         var r = dev.jclip.search.SearchQuality.run(index, queries, t -> clip.encodeTexts(List.of(t))[0], n);
         if (format.json) {
             System.out.println(new ObjectMapper().writeValueAsString(r));

@@ -33,14 +33,14 @@ public final class ClipModel extends Module {
     public final Tensor textProjection;
     public final Tensor logitScale;
     public final Module visual;
-    private final ImageEncoder imageEncoder;
+    private final ImageTower imageEncoder;
     public final Transformer transformer;
     public final Tensor tokenEmbedding;
     public final LayerNorm lnFinal;
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
     private Precision precision = Precision.FP32;
-    private Towers towers = Towers.BOTH;
+    private TowerSelection towers = TowerSelection.BOTH;
     private volatile boolean closed;
     /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
     private final SentenceEncoderTower sentenceTower;
@@ -72,7 +72,7 @@ public final class ClipModel extends Module {
             logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
             Module v = buildVisual(c);
             visual = v;
-            imageEncoder = (ImageEncoder) v;
+            imageEncoder = (ImageTower) v;
             sentenceTower = register_module("text_encoder", new SentenceEncoderTower(sentence, c.embedDim()));
             text = sentenceTower;
             if (init) {
@@ -90,7 +90,7 @@ public final class ClipModel extends Module {
         logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
         Module vis = buildVisual(c);
         visual = vis;
-        imageEncoder = (ImageEncoder) vis;
+        imageEncoder = (ImageTower) vis;
         transformer = register_module("transformer", new Transformer(tw, c.transformerLayers(), c.transformerHeads()));
         Module emb = register_module("token_embedding", new Module());
         tokenEmbeddingModule = emb;
@@ -173,17 +173,17 @@ public final class ClipModel extends Module {
         return config;
     }
 
-    public ImageEncoder imageEncoder() {
+    public ImageTower imageEncoder() {
         return imageEncoder;
     }
 
-    /** The towers whose weights were loaded (see {@link ModelLoader#load(java.nio.file.Path, Towers)}). */
-    public Towers towers() {
+    /** The towers whose weights were loaded (see {@link ModelLoader#load(java.nio.file.Path, TowerSelection)}). */
+    public TowerSelection towers() {
         return towers;
     }
 
     /** Marks a model loaded with only some towers: the others then refuse to run. */
-    void loadedTowers(Towers t) {
+    void loadedTowers(TowerSelection t) {
         this.towers = t;
     }
 
@@ -191,7 +191,7 @@ public final class ClipModel extends Module {
     public void requireTower(boolean text) {
         if (text ? !towers.hasText() : !towers.hasImage()) {
             throw new IllegalStateException("this model was loaded with the " + (text ? "image" : "text")
-                    + " tower only; load it with Towers." + (text ? "TEXT" : "IMAGE") + " or BOTH to encode "
+                    + " tower only; load it with TowerSelection." + (text ? "TEXT" : "IMAGE") + " or BOTH to encode "
                     + (text ? "texts" : "images"));
         }
     }

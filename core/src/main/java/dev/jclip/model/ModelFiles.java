@@ -54,7 +54,7 @@ public final class ModelFiles {
     /** As {@link #fromStateDict(Map, ClipConfig)}, with a sentence-encoder text tower when {@code text} is not null. */
     public static ClipModel fromStateDict(Map<String, HostTensor> sd, ClipConfig configOrNull,
                                           SentenceEncoderTower.Spec text) throws IOException {
-        return fromStateDict(sd, configOrNull, text, Towers.BOTH);
+        return fromStateDict(sd, configOrNull, text, TowerSelection.BOTH);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class ModelFiles {
      * needs both towers' shapes: then {@code sd} must hold them all.
      */
     public static ClipModel fromStateDict(Map<String, HostTensor> sd, ClipConfig configOrNull,
-                                          SentenceEncoderTower.Spec text, Towers towers) throws IOException {
+                                          SentenceEncoderTower.Spec text, TowerSelection towers) throws IOException {
         if (text != null && configOrNull == null) {
             throw new IOException("a model with the sentence-encoder text tower " + text.encoder() + " needs its stored configuration");
         }

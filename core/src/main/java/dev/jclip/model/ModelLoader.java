@@ -26,14 +26,14 @@ public final class ModelLoader {
     }
 
     public static Loaded load(Path path) throws IOException {
-        return load(path, Towers.BOTH);
+        return load(path, TowerSelection.BOTH);
     }
 
     /**
      * Loads only the given towers: the other tower's weights are not copied (and, from safetensors
      * files, not even read), and running it fails with IllegalStateException.
      */
-    public static Loaded load(Path path, Towers towers) throws IOException {
+    public static Loaded load(Path path, TowerSelection towers) throws IOException {
         if (!Files.exists(path)) {
             throw new IOException("no model at " + path);
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * CLIP's ModifiedResNet: a 3-convolution stem with average pooling, four stages of
  * anti-aliased bottlenecks, and attention pooling instead of global average pooling.
  */
-public final class ModifiedResNet extends Module implements ImageEncoder {
+public final class ModifiedResNet extends Module implements ImageTower {
     public final Conv2d conv1, conv2, conv3;
     public final BatchNorm2d bn1, bn2, bn3;
     public final AttentionPool2d attnpool;

@@ -38,14 +38,14 @@ public final class StateDicts {
      * A missing {@code num_batches_tracked} is tolerated (it never affects outputs).
      */
     public static void load(ClipModel model, Map<String, HostTensor> sd) throws StateDictMismatchException {
-        load(model, sd, Towers.BOTH);
+        load(model, sd, TowerSelection.BOTH);
     }
 
     /**
      * As {@link #load(ClipModel, Map)} for the given towers only: the other tower's keys are
      * neither required nor copied (the check of names and shapes still covers them when present).
      */
-    public static void load(ClipModel model, Map<String, HostTensor> sd, Towers towers) throws StateDictMismatchException {
+    public static void load(ClipModel model, Map<String, HostTensor> sd, TowerSelection towers) throws StateDictMismatchException {
         Map<String, Tensor> target = model.stateDict();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         for (String k : target.keySet()) {

@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.global.torch;
  * CLIP's ViT: bias-free patch convolution, class token, positional embedding, ln_pre, pre-LN
  * blocks, ln_post on the class token, then the projection.
  */
-public final class VisionTransformer extends Module implements ImageEncoder {
+public final class VisionTransformer extends Module implements ImageTower {
     public final Conv2d conv1;
     public final Tensor classEmbedding;
     public final Tensor positionalEmbedding;

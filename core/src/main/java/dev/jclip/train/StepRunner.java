@@ -76,9 +76,9 @@ public final class StepRunner {
         // phase 1: the features of every micro-batch
         try (Precision.Scope s = options.precision().enter()) {
             for (int j = 0; j < k; j++) {
-                Tower it = Towers.image(model, pixels.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
+                Tower it = TrainableTowers.image(model, pixels.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
                 TextBatch tb = TextBatch.slice(tokenRows, bounds[j], bounds[j + 1]);
-                Tower tt = Towers.text(model, tb.unique());
+                Tower tt = TrainableTowers.text(model, tb.unique());
                 List<Tensor> is = new ArrayList<>(), ts = new ArrayList<>();
                 imageOut.add(encode(it, live && imageTrainable, saveNow && imageTrainable, is));
                 textOut.add(encode(tt, live && textTrainable, saveNow && textTrainable, ts));

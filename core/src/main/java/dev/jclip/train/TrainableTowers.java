@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** The image and text {@link Tower}s of a {@link ClipModel} for one batch of inputs. */
-public final class Towers {
-    private Towers() {
+public final class TrainableTowers {
+    private TrainableTowers() {
     }
 
     /** The image tower applied to normalized pixels [N, 3, R, R]. */

@@ -5,7 +5,7 @@ package dev.jclip.model;
  * image query only the image tower: loading one reads, copies and prepares roughly half the
  * weights. The tower left out keeps its (uninitialized, untouched) shapes and refuses to run.
  */
-public enum Towers {
+public enum TowerSelection {
     BOTH, IMAGE, TEXT;
 
     /** Whether a state-dict key in reference naming belongs to what this loads. */
@@ -32,7 +32,7 @@ public enum Towers {
     }
 
     /** The towers a mix of text and image inputs needs. */
-    public static Towers forInputs(boolean texts, boolean images) {
+    public static TowerSelection forInputs(boolean texts, boolean images) {
         if (texts && images) {
             return BOTH;
         }

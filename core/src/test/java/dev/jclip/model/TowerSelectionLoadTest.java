@@ -38,9 +38,9 @@ class TowersLoadTest {
             float[][] txt = whole.encodeTokens(io.get("tokens"));
             // from the model file (filtered read) and from a TorchScript-free state dict (filtered copy)
             for (Path src : new Path[]{file, Shared.fixtures("models/" + model + "/openai_state_dict.pt")}) {
-                try (Clip text = Clip.load(src.toString(), Precision.FP32, Towers.TEXT);
-                     Clip image = Clip.load(src.toString(), Precision.FP32, Towers.IMAGE)) {
-                    assertEquals(Towers.TEXT, text.model().towers());
+                try (Clip text = Clip.load(src.toString(), Precision.FP32, TowerSelection.TEXT);
+                     Clip image = Clip.load(src.toString(), Precision.FP32, TowerSelection.IMAGE)) {
+                    assertEquals(TowerSelection.TEXT, text.model().towers());
                     assertTrue(java.util.Arrays.deepEquals(txt, text.encodeTokens(io.get("tokens"))), "text tower alone differs");
                     assertTrue(java.util.Arrays.deepEquals(img, image.encodePixels(io.get("pixels"))), "image tower alone differs");
                     IllegalStateException e = assertThrows(IllegalStateException.class, () -> text.encodePixels(io.get("pixels")));
@@ -57,7 +57,7 @@ class TowersLoadTest {
         Map<String, HostTensor> io = SafeTensors.read(Shared.fixtures("models/vit-s/io.safetensors"));
         Path pt = Shared.fixtures("models/vit-s/openai_state_dict.pt");
         for (Precision p : new Precision[]{Precision.INT8, Precision.BF16}) {
-            try (Clip whole = Clip.load(pt.toString(), p); Clip text = Clip.load(pt.toString(), p, Towers.TEXT)) {
+            try (Clip whole = Clip.load(pt.toString(), p); Clip text = Clip.load(pt.toString(), p, TowerSelection.TEXT)) {
                 assertEquals(p, text.precision());
                 assertTrue(java.util.Arrays.deepEquals(whole.encodeTokens(io.get("tokens")), text.encodeTokens(io.get("tokens"))),
                         p + ": text tower alone differs from the whole model");
@@ -71,8 +71,8 @@ class TowersLoadTest {
         try (Clip whole = Clip.of(ModelLoader.load(Shared.fixtures("models/vit-s/openai_state_dict.pt")).model())) {
             ModelFiles.save(whole.model(), file);
         }
-        var text = SafeTensors.readWithMetadata(file, Towers.TEXT::includes).tensors();
-        var image = SafeTensors.readWithMetadata(file, Towers.IMAGE::includes).tensors();
+        var text = SafeTensors.readWithMetadata(file, TowerSelection.TEXT::includes).tensors();
+        var image = SafeTensors.readWithMetadata(file, TowerSelection.IMAGE::includes).tensors();
         assertFalse(text.keySet().stream().anyMatch(k -> k.startsWith("visual.")));
         assertTrue(text.containsKey("text_projection") && text.containsKey("logit_scale"));
         assertFalse(image.containsKey("transformer.resblocks.0.attn.in_proj_weight"));
