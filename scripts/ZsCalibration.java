@@ -1,5 +1,5 @@
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.zeroshot.*;
 import java.nio.file.*;
 import java.util.*;

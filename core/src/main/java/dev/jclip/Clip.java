@@ -6,7 +6,7 @@ import dev.jclip.image.ImageDecoder;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelLoader;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.TowerSelection;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.Torch;

@@ -2,7 +2,7 @@ package dev.jclip;
 
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.ModelPresets;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 

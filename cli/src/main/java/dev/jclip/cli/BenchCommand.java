@@ -140,11 +140,10 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         boolean training = task.equals("train");
-        dev.jclip.model.Precision inference = training ? dev.jclip.model.Precision.FP32
-                : int8 ? dev.jclip.model.Precision.INT8 : dev.jclip.model.Precision.parse(precision);
-        dev.jclip.train.Precision trainPrecision = training ? dev.jclip.train.Precision.parse(
-                precision.equals("auto") ? dev.jclip.model.Precision.AUTO.resolve().label() : precision)
-                : dev.jclip.train.Precision.FP32;
+        dev.jclip.runtime.Precision inference = training ? dev.jclip.runtime.Precision.FP32
+                : int8 ? dev.jclip.runtime.Precision.INT8 : dev.jclip.runtime.Precision.parse(precision);
+        dev.jclip.runtime.Precision trainPrecision = training ? dev.jclip.runtime.Precision.parse(precision)
+                : dev.jclip.runtime.Precision.FP32;
         System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup,
                 new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, trainPrecision), inference)));
         return 0;

@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import dev.jclip.Clip;
 import dev.jclip.data.SkipLog;
 import dev.jclip.download.ModelCache;
@@ -46,6 +46,7 @@ final class EvalOptions {
     boolean quiet;
 
     private String fingerprint;
+    private String precisionLabel;
     private Integer skippedCount;
 
     /** The output folder given, or {@code runs/eval-<task>}. */
@@ -61,8 +62,9 @@ final class EvalOptions {
         Path checkpoint = ModelCache.defaultCache().resolve(model.model);
         Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision));
         // features differ by precision, so the cache keys on both
+        precisionLabel = clip.precision().label();
         fingerprint = FeatureStore.modelFingerprint(checkpoint)
-                + (clip.precision() == dev.jclip.model.Precision.FP32 ? "" : "-" + clip.precision().label());
+                + (clip.precision() == dev.jclip.runtime.Precision.FP32 ? "" : "-" + clip.precision().label());
         FeatureCache cache = noCache ? FeatureCache.disabled()
                 : FeatureCache.at(cacheDir != null ? cacheDir : FeatureCache.defaultDir());
         return new FeatureStore(clip, fingerprint, cache, new FeatureStore.Options(batchSize, Math.max(1, workers), !quiet, seed));
@@ -73,7 +75,7 @@ final class EvalOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.model);
         m.put("model_fingerprint", fingerprint != null ? fingerprint.substring(0, 16) : null);
-        m.put("precision", model.precision.resolve().label());
+        m.put("precision", precisionLabel != null ? precisionLabel : model.precision.label());
         m.put("seed", seed);
         if (skippedCount != null) {
             m.put("skipped_files", skippedCount);

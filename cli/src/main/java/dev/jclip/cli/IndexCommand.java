@@ -2,7 +2,7 @@ package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.search.BadFile;
 import dev.jclip.search.ImageEncoder;
 import dev.jclip.search.EmbeddingImport;

@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.TowerSelection;
 import dev.jclip.search.ClipQueryEncoder;
 import dev.jclip.search.Duplicates;

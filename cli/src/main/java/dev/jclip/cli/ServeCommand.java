@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.search.ImageIndex;
 import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
@@ -81,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
                     + (key == null ? " WITHOUT an API key (--api-key or $" + KEY_ENV + ")" : ""));
         }
         if (threads != null) {
-            dev.jclip.tensor.ComputeThreads.set(threads);
+            dev.jclip.runtime.ComputeThreads.set(threads);
         }
         long t0 = System.nanoTime();
         Clip clip = Clip.load(m, p);

@@ -1,6 +1,6 @@
 package dev.jclip.cli;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.data.Captioner;
 import dev.jclip.data.ClassNames;
@@ -26,7 +26,7 @@ import dev.jclip.report.TrainingReport;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.Checkpoints;
 import dev.jclip.train.Locking;
-import dev.jclip.train.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.train.StepRunner;
 import dev.jclip.train.TrainOptions;
 import dev.jclip.train.Trainer;

@@ -1,11 +1,13 @@
 package dev.jclip.bench;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Cpu;
+import dev.jclip.runtime.OpenBlas;
+import dev.jclip.runtime.Precision;
 import dev.jclip.train.AdamW;
 import dev.jclip.train.ParamGroups;
 import dev.jclip.train.StepRunner;
@@ -77,13 +79,13 @@ public final class Benchmark {
         torch.manual_seed(0);
         ClipConfig c = s.config();
         ClipModel m = new ClipModel(c);
-        Precision inference = s.inference().resolve();
-        if (inference != Precision.FP32) {
+        if (s.inference() != Precision.FP32) {
             if (s.task().equals("train")) {
                 throw new IllegalArgumentException("the training task takes its precision from the runner options");
             }
-            m.setPrecision(inference);
+            m.setPrecision(s.inference());
         }
+        Precision inference = s.task().equals("text") ? m.textPrecision() : m.imagePrecision();
         int r = c.imageResolution();
         Tensor px = torch.randn(s.batch(), 3, r, r);
         List<long[]> rows = tokens(s.batch(), s.promptLen(), c.vocabSize(), c.contextLength());
@@ -156,8 +158,17 @@ public final class Benchmark {
         o.put("peak_rss_mb", peakRssMb());
         if (!s.task().equals("train")) {
             o.put("precision", inference.label());
+            o.put("requested_precision", s.inference().label());
         }
-        o.put("cpu", Precision.CpuFeatures.get().describe());
+        Cpu cpu = Cpu.get();
+        o.put("cpu", cpu.describe());
+        o.put("cpu_model", cpu.modelName());
+        OpenBlas blas = OpenBlas.get();
+        o.put("openblas_core", blas.core());
+        o.put("openblas_core_forced", blas.coreForced());
+        if (blas.l2Size() != null) {
+            o.put("openblas_l2_size", blas.l2Size());
+        }
         if (s.task().equals("train") && !s.runner().equals(StepRunner.Options.plain())) {
             o.put("accum_freq", s.runner().microBatches());
             o.put("grad_checkpointing", s.runner().checkpointing());

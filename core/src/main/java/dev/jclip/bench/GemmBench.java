@@ -1,10 +1,10 @@
 package dev.jclip.bench;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Scalar;
@@ -49,7 +49,9 @@ public final class GemmBench {
         o.put("impl", "jclip");
         o.put("task", "gemm");
         o.put("threads", threads);
-        o.put("cpu", Precision.CpuFeatures.get().describe());
+        o.put("cpu", dev.jclip.runtime.Cpu.get().describe());
+        o.put("cpu_model", dev.jclip.runtime.Cpu.get().modelName());
+        o.put("openblas_core", dev.jclip.runtime.OpenBlas.get().describe());
         ArrayNode rows = o.putArray("results");
         double best32 = 0, best16 = 0, best8 = 0;
         for (Shape s : SHAPES) {

@@ -1,6 +1,6 @@
 package dev.jclip.embed;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import dev.jclip.Clip;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.jclip.embed;
 
 import dev.jclip.Clip;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 
 import java.io.IOException;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.layers.Params;
 
 import dev.jclip.model.layers.Linear;

@@ -1,5 +1,8 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Machine;
+import dev.jclip.runtime.Precision;
+import dev.jclip.runtime.TowerKind;
 import dev.jclip.model.layers.Params;
 
 import dev.jclip.model.layers.LayerNorm;
@@ -39,7 +42,8 @@ public final class ClipModel extends Module {
     public final LayerNorm lnFinal;
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module tokenEmbeddingModule;
-    private Precision precision = Precision.FP32;
+    /** Per tower: auto may choose differently for the image and the text tower (their kernels differ). */
+    private Precision imagePrecision = Precision.FP32, textPrecision = Precision.FP32;
     private TowerSelection towers = TowerSelection.BOTH;
     private volatile boolean closed;
     /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
@@ -199,42 +203,61 @@ public final class ClipModel extends Module {
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
         requireTower(false);
-        if (precision == Precision.BF16) {
+        if (imagePrecision == Precision.BF16) {
             return imageEncoder.forward(pixels.to(torch.ScalarType.BFloat16)).to(torch.ScalarType.Float);
         }
         return imageEncoder.forward(pixels);
     }
 
-    /** The precision inference runs in (see {@link #setPrecision}); FP32 unless changed. */
+    /**
+     * The precision inference runs in (see {@link #setPrecision}): the image tower's when it is
+     * loaded, else the text tower's; FP32 unless changed.
+     */
     public Precision precision() {
-        return precision;
+        return towers.hasImage() ? imagePrecision : textPrecision;
+    }
+
+    /** The image tower's precision. */
+    public Precision imagePrecision() {
+        return imagePrecision;
+    }
+
+    /** The text tower's precision. */
+    public Precision textPrecision() {
+        return textPrecision;
+    }
+
+    /** Which kind of image tower this is, for precision and kernel choices. */
+    public TowerKind imageKind() {
+        return visual instanceof ModifiedResNet ? TowerKind.RESNET : TowerKind.VIT;
     }
 
     /**
-     * Switches inference to {@code p} (AUTO is resolved against this CPU). FP32 is the reference
-     * path; INT8 quantizes the transformer's linear layers once, here; BF16 runs the encoders'
-     * matrix products in bfloat16 and returns float32 features. Training always uses the float32
-     * weights: call this only on a model used for inference.
+     * Switches inference to {@code p}, resolved per tower by {@link Machine}: AUTO becomes what
+     * this machine measured fastest for each tower, and a precision whose kernels failed their
+     * probe here falls back to FP32 with a warning. FP32 is the reference path; INT8 quantizes
+     * the transformers' linear layers once, here; BF16 runs the encoders' matrix products in
+     * bfloat16 and returns float32 features. Training always uses the float32 weights: call this
+     * only on a model used for inference.
      */
     public ClipModel setPrecision(Precision p) {
-        Precision r = p.resolve();
-        if (r == precision) {
-            return this;
-        }
+        Machine machine = Machine.get();
+        Precision img = machine.runnable(p, imageKind()), txt = machine.runnable(p, TowerKind.TEXT);
         // a tower that was not loaded holds uninitialized memory: nothing of it is prepared
-        if (transformer != null && towers.hasText()) { // null when the text tower is a locked sentence encoder (run by ONNX Runtime)
+        if (txt != textPrecision && transformer != null && towers.hasText()) { // null when the text tower is a locked sentence encoder (run by ONNX Runtime)
             for (ResidualAttentionBlock b : transformer.blocks()) {
-                Precisions.prepare(b, r);
+                Precisions.prepare(b, txt);
             }
         }
-        if (!towers.hasImage()) {
-            // nothing to prepare
-        } else if (visual instanceof VisionTransformer v) {
-            v.prepare(r);
-        } else if (visual instanceof ModifiedResNet res) {
-            res.prepare(r);
+        if (img != imagePrecision && towers.hasImage()) {
+            if (visual instanceof VisionTransformer v) {
+                v.prepare(img);
+            } else if (visual instanceof ModifiedResNet res) {
+                res.prepare(img);
+            }
         }
-        precision = r;
+        imagePrecision = img;
+        textPrecision = txt;
         return this;
     }
 
@@ -253,7 +276,7 @@ public final class ClipModel extends Module {
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;
         Tensor x = embedTokens(t);
-        if (precision == Precision.BF16) {
+        if (textPrecision == Precision.BF16) {
             // the blocks run in bf16; ln_final, pooling and the projection in float32
             x = transformer.forward(x.to(torch.ScalarType.BFloat16), true).to(torch.ScalarType.Float);
             x = lnFinal.forward(x);

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.layers.BatchNorm2d;
 import dev.jclip.model.layers.Conv2d;
 import dev.jclip.tensor.Scopes;

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.layers.ResidualAttentionBlock;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

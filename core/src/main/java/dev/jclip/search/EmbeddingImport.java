@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.embed.EmbeddingLayout;
 import dev.jclip.embed.EmbeddingShards;
 import dev.jclip.embed.MetadataRow;
-import dev.jclip.model.Precision;
+import dev.jclip.runtime.Precision;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +35,8 @@ public final class EmbeddingImport {
         if (n == null || !n.has("model") || !n.has("dim")) {
             throw new IOException(EmbeddingLayout.job(dir) + " is not a jclip embedding job description");
         }
-        Precision p = Precision.parse(n.path("precision").asText("fp32")).resolve();
+        Precision p = Precision.parse(n.path("precision").asText("fp32"))
+                .resolve(dev.jclip.runtime.TowerKind.imageTowerOf(n.get("model").asText()));
         return new Job(n.get("model").asText(), p, n.get("dim").asInt());
     }
 

@@ -1,5 +1,7 @@
 package dev.jclip.train;
 
+import dev.jclip.runtime.Autocast;
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.ClipModel;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -18,8 +20,15 @@ import java.util.List;
  * training mode each micro-batch is normalized with its own statistics, as in open_clip.
  */
 public final class StepRunner {
-    /** How the step is computed. */
+    /**
+     * How the step is computed. The precision is resolved for training here: AUTO becomes what
+     * this machine trains fastest in, and INT8, which has no gradient, is refused.
+     */
     public record Options(int microBatches, boolean checkpointing, Precision precision) {
+        public Options {
+            precision = precision.forTraining();
+        }
+
         public static Options plain() {
             return new Options(1, false, Precision.FP32);
         }
@@ -74,7 +83,7 @@ public final class StepRunner {
         List<Tensor> imageOut = new ArrayList<>(), textOut = new ArrayList<>();
         List<List<Tensor>> imageSaved = new ArrayList<>(), textSaved = new ArrayList<>();
         // phase 1: the features of every micro-batch
-        try (Precision.Scope s = options.precision().enter()) {
+        try (Autocast s = Autocast.enter(options.precision())) {
             for (int j = 0; j < k; j++) {
                 Tower it = TrainableTowers.image(model, pixels.narrow(0, bounds[j], bounds[j + 1] - bounds[j]));
                 TextBatch tb = TextBatch.slice(tokenRows, bounds[j], bounds[j + 1]);
@@ -122,11 +131,11 @@ public final class StepRunner {
         if (live) {
             Tower.backward(out, grad);
         } else if (!saved.isEmpty()) {
-            try (Precision.Scope s = options.precision().enter()) {
+            try (Autocast s = Autocast.enter(options.precision())) {
                 t.backwardCheckpointed(saved, grad);
             }
         } else {
-            try (Precision.Scope s = options.precision().enter()) {
+            try (Autocast s = Autocast.enter(options.precision())) {
                 t.backwardRecomputed(grad, options.checkpointing());
             }
         }

@@ -8,7 +8,7 @@ import dev.jclip.model.StateDicts;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.Torch;
 import dev.jclip.train.AdamW;
-import dev.jclip.train.Precision;
+import dev.jclip.runtime.Precision;
 import dev.jclip.train.StepRunner;
 import dev.jclip.train.TrainOptions;
 import dev.jclip.train.Trainer;

@@ -1,5 +1,7 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
+import dev.jclip.runtime.TowerKind;
 import dev.jclip.Clip;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.SafeTensors;
@@ -13,6 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,13 +78,19 @@ class PrecisionDriftTest {
     }
 
     @Test
-    void autoNeverPicksAnEmulatedPrecision() {
-        Precision auto = Precision.AUTO.resolve();
-        Precision.CpuFeatures cpu = Precision.CpuFeatures.get();
-        assertEquals(cpu.hasNativeBf16() ? Precision.BF16 : Precision.FP32, auto, cpu.describe());
-        assertEquals(Precision.FP32, new Precision.CpuFeatures(java.util.Set.of("avx2", "fma")).hasNativeBf16()
-                ? Precision.BF16 : Precision.FP32);
-        assertTrue(new Precision.CpuFeatures(java.util.Set.of("amx_bf16", "amx_tile", "amx_int8")).hasNativeBf16());
+    void autoNeverPicksAnEmulatedOrFailedPrecision() {
+        dev.jclip.runtime.Cpu cpu = dev.jclip.runtime.Cpu.get();
+        dev.jclip.runtime.Machine machine = dev.jclip.runtime.Machine.get();
+        for (TowerKind t : TowerKind.values()) {
+            Precision auto = Precision.AUTO.resolve(t);
+            assertTrue(auto != Precision.AUTO && machine.canRun(auto, t), t + " " + auto);
+            if (!cpu.hasNativeBf16()) {
+                assertNotEquals(Precision.BF16, auto, t + " on " + cpu.describe() + ": bf16 would be emulated");
+            }
+            assertTrue(machine.choices(t).get(auto) <= 1.0, "auto is never slower than fp32: " + machine.choices(t));
+        }
+        assertFalse(dev.jclip.runtime.Cpu.ofFlags(java.util.Set.of("avx2", "fma")).hasNativeBf16());
+        assertTrue(dev.jclip.runtime.Cpu.ofFlags(java.util.Set.of("amx_bf16", "amx_tile", "amx_int8")).hasNativeBf16());
         assertEquals(Precision.BF16, Precision.parse("bfloat16"));
     }
 }

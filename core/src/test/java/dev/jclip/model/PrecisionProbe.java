@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.Clip;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.SafeTensors;
@@ -19,7 +20,7 @@ public final class PrecisionProbe {
         Clip bf16 = Clip.of(ModelLoader.load(dir.resolve("openai_state_dict.pt")).model().setPrecision(Precision.BF16));
         double ci = Int8InferenceTest.minCosine(ref.encodePixels(io.get("pixels")), bf16.encodePixels(io.get("pixels")));
         double ct = Int8InferenceTest.minCosine(ref.encodeTokens(io.get("tokens")), bf16.encodeTokens(io.get("tokens")));
-        System.out.println("auto=" + Precision.AUTO.resolve().label() + " cpu=" + Precision.CpuFeatures.get().describe()
+        System.out.println("auto=" + Precision.AUTO.resolve(dev.jclip.runtime.TowerKind.VIT).label() + " cpu=" + dev.jclip.runtime.Cpu.get().describe()
                 + " image=" + ci + " text=" + ct);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jclip.model;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.Clip;
 import dev.jclip.tensor.HostTensor;
 import dev.jclip.tensor.SafeTensors;

@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.ClipModel;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.global.torch;

@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.model.ClipConfig;
 import dev.jclip.model.ClipModel;
 import dev.jclip.model.StateDicts;

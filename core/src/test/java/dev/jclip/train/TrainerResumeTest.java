@@ -1,5 +1,6 @@
 package dev.jclip.train;
 
+import dev.jclip.runtime.Precision;
 import dev.jclip.data.Batch;
 import dev.jclip.data.BatchSource;
 import dev.jclip.model.ClipConfig;

@@ -1,6 +1,6 @@
 package dev.jclip.spark;
 
-import dev.jclip.tensor.ComputeThreads;
+import dev.jclip.runtime.ComputeThreads;
 import dev.jclip.Clip;
 import dev.jclip.embed.EmbedJob;
 import dev.jclip.embed.ModelHolder;

@@ -150,8 +150,8 @@ class SentenceEncoderTowerTest {
 
     @Test
     void accumulationGivesThePlainGradient() {
-        float[] plain = gradOfProj(new StepRunner.Options(1, false, dev.jclip.train.Precision.FP32));
-        float[] accum = gradOfProj(new StepRunner.Options(2, true, dev.jclip.train.Precision.FP32));
+        float[] plain = gradOfProj(new StepRunner.Options(1, false, dev.jclip.runtime.Precision.FP32));
+        float[] accum = gradOfProj(new StepRunner.Options(2, true, dev.jclip.runtime.Precision.FP32));
         assertArrayEquals(plain, accum, 1e-5f);
     }
 

@@ -18,13 +18,7 @@ public final class Conv2d extends Module {
         this.padding = padding;
     }
 
-    /**
-     * oneDNN's CPU convolutions are fastest on channels-last (NHWC) data: measured 1.3x on RN50
-     * at batch 16. Activations flow between convolutions in that layout; the weight is converted
-     * per call (a copy of well under 1% of the convolution's time) so that parameters, state dicts
-     * and checkpoints keep the reference's contiguous layout. Off with -Djclip.channelsLast=false.
-     */
-    static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("jclip.channelsLast"));
+    static final boolean CHANNELS_LAST = dev.jclip.runtime.Convs.CHANNELS_LAST;
 
     /** The bf16 inference copy, channels-last when that layout is on; null in fp32. */
     private Tensor bf16Weight;
@@ -47,11 +41,7 @@ public final class Conv2d extends Module {
         if (dev.jclip.tensor.Torch.isBf16(x)) {
             w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
         }
-        if (CHANNELS_LAST) {
-            x = x.contiguous(torch.MemoryFormat.ChannelsLast);
-            w = w.contiguous(torch.MemoryFormat.ChannelsLast);
-        }
-        return torch.conv2d(x, w, new TensorOptional(), new long[]{stride, stride},
-                new long[]{padding, padding}, new long[]{1, 1}, 1);
+        // the runtime picks oneDNN's convolution or, where that failed its probe, matrix products
+        return dev.jclip.runtime.Convs.forward(x, w, stride, padding);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jclip.tensor;
+package dev.jclip.runtime;
 
 import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.global.torch;
