@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on one machine, alternating every side case by case (random weights):
-#   jclip fp32, jclip in each --precisions entry (default bf16,int8 where the case allows),
+#   jclip fp32, jclip in each --precisions entry (default bf16,int8,auto where the case allows),
 #   PyTorch eager fp32 and PyTorch + torch.autocast bf16 (../shared/reference/bench_torch.py),
-#   ONNX Runtime Java fp32 (../shared/reference/bench_ort.sh; image and text cases).
+#   ONNX Runtime Java fp32 and dynamic int8 (../shared/reference/bench_ort.sh [--int8]; image and
+#   text cases).
+# jclip's sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in their commands alone, as on
+# a user's machine (some machines' environment pins OpenBLAS to older kernels; tests and CI keep
+# them); --keep-openblas-env runs them as the environment says. Each jclip row names the OpenBLAS
+# core it ran.
 # Then `clip bench --task gemm` gives the machine's matmul ceiling, and the table prints items/s,
 # every ratio of jclip's best against each baseline, GFLOP/s as a fraction of the ceiling, peak RSS.
 #
 #   scripts/bench-compare.sh [--threads 2] [--rounds 2] [--precisions bf16,int8]
 #                            [--cases image-vit,image-rn50,text,train,preprocess] [--no-ort]
+#                            [--no-ort-int8] [--keep-openblas-env]
 #
 # Needs Debian's python3-torch and libopenblas0-pthread for the baselines (installed when run as root).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ref="${JCLIP_REFERENCE:-$root/../shared/reference}"
-threads=2 rounds=2 cases="image-vit,image-rn50,text,train,preprocess" precisions="bf16,int8" ort=1
+threads=2 rounds=2 cases="image-vit,image-rn50,text,train,preprocess" precisions="bf16,int8,auto" ort=1 ort8=1
+blas_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
@@ -21,6 +28,8 @@ while [[ $# -gt 0 ]]; do
     --cases) cases="$2"; shift 2 ;;
     --precisions) precisions="$2"; shift 2 ;;
     --no-ort) ort=0; shift ;;
+    --no-ort-int8) ort8=0; shift ;;
+    --keep-openblas-env) blas_env=(env); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +58,7 @@ args_for() {
 precisions_for() {
   case "$1" in
     preprocess) echo "" ;;
-    train) tr , '\n' <<<"$precisions" | grep -x bf16 || true ;;
+    train) tr , '\n' <<<"$precisions" | grep -xE 'bf16|auto' || true ;;
     *) tr , ' ' <<<"$precisions" ;;
   esac
 }
@@ -71,20 +80,23 @@ for ((r = 1; r <= rounds; r++)); do
     read -ra a <<<"$(args_for "$c")"
     echo "# round $r, $c" >&2
     side torch-fp32 env OMP_NUM_THREADS="$threads" "$py" "$ref/bench_torch.py" "${a[@]}" --threads "$threads"
-    side jclip-fp32 "$root/clip" bench "${a[@]}" --threads "$threads"
+    side jclip-fp32 "${blas_env[@]}" "$root/clip" bench "${a[@]}" --threads "$threads"
     if [[ $c != preprocess ]]; then
       side torch-bf16 env OMP_NUM_THREADS="$threads" "$py" "$ref/bench_torch.py" "${a[@]}" --threads "$threads" --precision bf16
     fi
     for p in $(precisions_for "$c"); do
-      side "jclip-$p" "$root/clip" bench "${a[@]}" --threads "$threads" --precision "$p"
+      side "jclip-$p" "${blas_env[@]}" "$root/clip" bench "${a[@]}" --threads "$threads" --precision "$p"
     done
     if [[ $ort == 1 && ( $c == image-* || $c == text ) ]]; then
       side ort-fp32 "$ref/bench_ort.sh" "${a[@]}" --threads "$threads"
+      if [[ $ort8 == 1 ]]; then
+        side ort-int8 "$ref/bench_ort.sh" "${a[@]}" --threads "$threads" --int8
+      fi
     fi
   done
 done
 echo "# gemm ceiling" >&2
-gemm=$("$root/clip" bench --task gemm --threads "$threads" 2>/dev/null | tail -1)
+gemm=$("${blas_env[@]}" "$root/clip" bench --task gemm --threads "$threads" 2>/dev/null | tail -1)
 echo "gemm $gemm"
 "$py" - "$out" "$gemm" <<'PY'
 import json, sys, statistics
@@ -97,14 +109,19 @@ cpu = json.loads(sys.argv[2]).get("cpu", "?") if sys.argv[2].startswith("{") els
 peak = {"fp32": ceil.get("fp32_gflop_per_s"), "bf16": ceil.get("bf16_gflop_per_s"), "int8": ceil.get("int8_gop_per_s")}
 med = lambda ds, k: statistics.median(d.get(k, float("nan")) for d in ds)
 print(f"\nCPU matrix instructions: {cpu}; gemm ceiling GFLOP/s fp32 {peak['fp32']}, bf16 {peak['bf16']}, int8 {peak['int8']} (GOP/s)")
-print(f"{'case':<11} {'side':<11} {'items/s':>9} {'GFLOP/s':>8} {'of ceil':>8} {'RSS MB':>8}")
+print(f"{'case':<11} {'side':<11} {'items/s':>9} {'GFLOP/s':>8} {'of ceil':>8} {'RSS MB':>8}  ran")
 for case, sides in rows.items():
     for side, ds in sides.items():
         g = med(ds, "gflop_per_s")
-        prec = side.split("-")[1]
+        # auto is measured against the ceiling of the precision it picked
+        prec = ds[-1].get("precision", side.split("-")[1]) if side.startswith("jclip") else side.split("-")[1]
         frac = f"{g / peak[prec]:.0%}" if side.startswith("jclip") and peak.get(prec) and g == g else ""
+        ran = ""
+        if side.startswith("jclip"):
+            d = ds[-1]
+            ran = f"{d.get('precision', '')} openblas {d.get('openblas_core', '?')}" + (" (forced)" if d.get("openblas_core_forced") else "")
         print(f"{case:<11} {side:<11} {med(ds, 'items_per_s'):>9.2f} {g if g == g else 0:>8.1f} {frac:>8} "
-              f"{max(d.get('peak_rss_mb', 0) for d in ds):>8.1f}")
+              f"{max(d.get('peak_rss_mb', 0) for d in ds):>8.1f}  {ran}")
 print("\nratios (jclip side / baseline, medians):")
 for case, sides in rows.items():
     j = {s: med(ds, "items_per_s") for s, ds in sides.items() if s.startswith("jclip")}
@@ -117,4 +134,7 @@ for case, sides in rows.items():
     if best != "jclip-fp32":
         parts = [f"{s} {j[best] / v:.2f}x" for s, v in b.items()]
         print(f"  {case:<11} {best} vs " + ", ".join(parts))
+    if "jclip-auto" in j:
+        peer = max(b, key=b.get)
+        print(f"  {case:<11} jclip-auto vs the fastest peer ({peer}): {j['jclip-auto'] / b[peer]:.2f}x")
 PY

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 LoadTestCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -201,6 +201,42 @@ public final class KernelProbe {
         return new Verdict(k, true, "", drift, ms);
     }
 
+    /**
+     * What oneDNN reports about this CPU ({@code ONEDNN_VERBOSE}'s info lines: its version and the
+     * ISA it dispatches to), from a child JVM that creates one convolution: oneDNN prints them
+     * before it builds the primitive, so a CPU on which that primitive dies still gets its report.
+     */
+    public static List<String> oneDnnInfo() {
+        try {
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:-CreateCoredumpOnCrash",
+                    "-XX:ErrorFile=/dev/null", "-cp", System.getProperty("java.class.path"), ProbeChild.class.getName(), "conv3x3/fp32"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("ONEDNN_VERBOSE", "1");
+            Process p = pb.start();
+            List<String> info = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("onednn_verbose") && line.contains(",info,")) {
+                        String rest = line.substring(line.indexOf(",info,") + 6);
+                        if (!rest.startsWith("template") && !rest.startsWith("prim_template") && !rest.startsWith("gpu")) {
+                            info.add(rest);
+                        }
+                    }
+                }
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return info;
+        } catch (IOException e) {
+            return List.of("unavailable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of("interrupted");
+        }
+    }
+
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A run stopped after a checkpoint and resumed follows the uninterrupted run's loss curve exactly. */
 class TrainerResumeTest {
@@ -96,7 +97,7 @@ class TrainerResumeTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+    @org.junit.jupiter.params.provider.EnumSource(value = Precision.class, names = {"FP32", "BF16"}) // what a trainer runs
     void resumedRunMatchesUninterrupted(Precision precision, @TempDir Path dir) throws Exception {
         torch.manual_seed(3);
         Map<String, HostTensor> init = StateDicts.toHost(new ClipModel(CFG));
@@ -112,5 +113,14 @@ class TrainerResumeTest {
         for (int i = 0; i < full.size(); i++) {
             assertEquals(full.get(i), joined.get(i), 1e-6 * Math.abs(full.get(i)), "loss at step " + (i + 1));
         }
+    }
+
+    @Test
+    void aTrainerRefusesInt8AndResolvesAuto() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new StepRunner.Options(1, false, Precision.INT8));
+        assertTrue(e.getMessage().contains("int8 is an inference precision"), e.getMessage());
+        Precision auto = new StepRunner.Options(1, false, Precision.AUTO).precision();
+        assertTrue(auto == Precision.FP32 || auto == Precision.BF16, auto.toString());
     }
 }
