@@ -52,9 +52,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--accum-freq", defaultValue = "1", description = "Task train: micro-batches per step.")
     int accum;
 
-    @Option(names = "--precision", defaultValue = "fp32",
-            description = "fp32, bf16, int8 or auto for tasks image/text; fp32 or bf16 (autocast, fp32 master weights) for train.")
-    String precision;
+    /** Tasks image/text: the inference precision; task train: the training precision (bf16 is autocast). */
+    @picocli.CommandLine.Mixin
+    PrecisionOption precision;
 
     @Option(names = "--int8", description = "Same as --precision int8 (tasks image/text).")
     boolean int8;
@@ -141,8 +141,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean training = task.equals("train");
         dev.jclip.runtime.Precision inference = training ? dev.jclip.runtime.Precision.FP32
-                : int8 ? dev.jclip.runtime.Precision.INT8 : dev.jclip.runtime.Precision.parse(precision);
-        dev.jclip.runtime.Precision trainPrecision = training ? dev.jclip.runtime.Precision.parse(precision)
+                : int8 ? dev.jclip.runtime.Precision.INT8 : precision.or(dev.jclip.runtime.Precision.FP32);
+        dev.jclip.runtime.Precision trainPrecision = training ? precision.or(dev.jclip.runtime.Precision.FP32)
                 : dev.jclip.runtime.Precision.FP32;
         System.out.println(Benchmark.run(new Benchmark.Spec(name, c, task, batch, promptLen, threads, iters, warmup,
                 new dev.jclip.train.StepRunner.Options(accum, gradCheckpointing, trainPrecision), inference)));

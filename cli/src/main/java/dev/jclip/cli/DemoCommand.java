@@ -31,9 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     Path output;
     @Option(names = "--resume", description = "Continue the previous demo run from its last checkpoint.")
     boolean resume;
-    @Option(names = "--precision", defaultValue = "auto", description = "Training precision: fp32, bf16 or auto (bf16 "
-            + "where the CPU has AMX/AVX512-BF16, fp32 elsewhere; default: ${DEFAULT-VALUE}).")
-    String precision;
+    @picocli.CommandLine.Mixin
+    PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--batch-size", "256", "--steps", Long.toString(steps), "--warmup", "100",
                 "--lr", "1e-3", "--wd", "0.1", "--seed", "0", "--save-every", "250", "--log-every", "25",
                 "--zeroshot-data", data.toString(), "--zeroshot-split", "test", "--zeroshot-templates", "clothing",
-                "--precision", precision,
+                "--precision", precision.or(dev.jclip.runtime.Precision.AUTO).label(),
                 "-o", output.toString()));
         if (resume) {
             args.add("--resume");

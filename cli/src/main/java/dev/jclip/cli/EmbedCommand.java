@@ -24,6 +24,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Mixin
+    ThreadsOption threads;
+
     static final class Input {
         @Option(names = "--images", arity = "1..*", description = "Image files.")
         List<Path> images;
@@ -43,6 +46,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        threads.apply();
         Clip clip = model.load();
         float[][] f;
         String key;

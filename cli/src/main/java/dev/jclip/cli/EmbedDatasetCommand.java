@@ -45,17 +45,8 @@ final class EmbedDatasetCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     int partitionSize;
 
-    @Option(names = "--dataset-type", defaultValue = "auto", description = "auto, folder, idx, webdataset, csv, tsv, coco.")
-    String type;
-
-    @Option(names = "--class-names", description = "Class names in label order (bundled list or file).")
-    String classNames;
-
-    @Option(names = "--csv-img-key", defaultValue = "filepath", description = "Image column of CSV/TSV manifests.")
-    String csvImageKey;
-
-    @Option(names = "--csv-caption-key", defaultValue = "title", description = "Caption column of CSV/TSV manifests.")
-    String csvCaptionKey;
+    @Mixin
+    DataSpecOptions dataSpec;
 
     @Option(names = "--images", description = "Image folder of a COCO captions file.")
     Path cocoImages;
@@ -80,9 +71,9 @@ final class EmbedDatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmbedJob job = EmbedJob.of(data, out, model.model).withData(data, type).withPrecision(model.precision.label())
+        EmbedJob job = EmbedJob.of(data, out, model.model).withData(data, dataSpec.type).withPrecision(model.precision().label())
                 .withBatchSize(batchSize).withTexts(texts).withFp16(fp16).withPartitionSize(partitionSize)
-                .withSourceOptions(classNames, csvImageKey, csvCaptionKey,
+                .withSourceOptions(dataSpec.classNames, dataSpec.csvImageKey, dataSpec.csvCaptionKey,
                         cocoImages == null ? null : cocoImages.toString());
         Map<String, String> opts = new LinkedHashMap<>();
         if (threads != null) {

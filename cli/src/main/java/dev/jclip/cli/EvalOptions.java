@@ -1,6 +1,5 @@
 package dev.jclip.cli;
 
-import dev.jclip.runtime.ComputeThreads;
 import dev.jclip.Clip;
 import dev.jclip.data.SkipLog;
 import dev.jclip.download.ModelCache;
@@ -36,8 +35,8 @@ final class EvalOptions {
     @Option(names = "--workers", defaultValue = "2", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--threads", defaultValue = "0", description = "libtorch threads (0: all cores).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of splits, k-shot draws and noise (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -56,11 +55,9 @@ final class EvalOptions {
 
     /** Loads the model and opens its feature store. */
     FeatureStore open() throws Exception {
-        if (threads > 0) {
-            ComputeThreads.set(threads);
-        }
+        threads.apply();
         Path checkpoint = ModelCache.defaultCache().resolve(model.model);
-        Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision));
+        Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision()));
         // features differ by precision, so the cache keys on both
         precisionLabel = clip.precision().label();
         fingerprint = FeatureStore.modelFingerprint(checkpoint)
@@ -75,7 +72,7 @@ final class EvalOptions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.model);
         m.put("model_fingerprint", fingerprint != null ? fingerprint.substring(0, 16) : null);
-        m.put("precision", precisionLabel != null ? precisionLabel : model.precision.label());
+        m.put("precision", precisionLabel != null ? precisionLabel : model.precision().label());
         m.put("seed", seed);
         if (skippedCount != null) {
             m.put("skipped_files", skippedCount);

@@ -2,30 +2,35 @@ package dev.jclip.cli;
 
 import dev.jclip.Clip;
 import dev.jclip.runtime.Precision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 
-/** The shared {@code --model} option: a released model name (downloaded once into the cache) or a checkpoint path. */
+/**
+ * The shared model options of commands that run a released or saved model: {@code --model} and
+ * {@code --precision} (fp32 when absent). Commands that run it in this process add {@link ThreadsOption}.
+ */
 final class ModelOption {
     @Option(names = {"-m", "--model"}, required = true,
             description = "Released model name (e.g. ViT-B/32; downloaded to ~/.cache/jclip on first use) or a "
                     + "checkpoint: OpenAI .pt, torch.save .pt/.bin, open_clip/jclip .safetensors, Hugging Face folder.")
     String model;
 
-    @Option(names = "--precision", defaultValue = "fp32", converter = PrecisionConverter.class,
-            description = "fp32 (reference), bf16 (CPU matrix engine), int8 (quantized linear layers) or auto "
-                    + "(bf16 where the CPU has AMX/AVX512-BF16, else fp32). Default: ${DEFAULT-VALUE}.")
-    Precision precision;
+    @Mixin
+    PrecisionOption precisionOption;
 
-    Clip load() throws IOException {
-        return Clip.load(model, precision);
+    /** The precision asked for: fp32 unless {@code --precision} says otherwise. */
+    Precision precision() {
+        return precisionOption.or(Precision.FP32);
     }
 
-    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<Precision> {
-        @Override
-        public Precision convert(String value) {
-            return Precision.parse(value);
-        }
+    /** Loads the model in its precision. */
+    Clip load() throws IOException {
+        return Clip.load(model, precision());
+    }
+
+    /** Kept for the commands that declare their own {@code --precision}; new code uses {@link PrecisionOption}. */
+    static final class PrecisionConverter extends PrecisionOption.Converter {
     }
 }

@@ -214,9 +214,13 @@ public final class KernelProbe {
             pb.environment().put("ONEDNN_VERBOSE", "1");
             Process p = pb.start();
             List<String> info = new ArrayList<>();
+            String last = "";
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        last = line;
+                    }
                     if (line.startsWith("onednn_verbose") && line.contains(",info,")) {
                         String rest = line.substring(line.indexOf(",info,") + 6);
                         if (!rest.startsWith("template") && !rest.startsWith("prim_template") && !rest.startsWith("gpu")) {
@@ -227,6 +231,11 @@ public final class KernelProbe {
             }
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+            }
+            if (info.isEmpty()) {
+                // Say why rather than print nothing: the reader needs to know whether oneDNN is absent or the child failed.
+                info.add("no report: the ONEDNN_VERBOSE child " + (p.isAlive() ? "timed out" : "exited with " + p.exitValue())
+                        + (last.isEmpty() ? "" : "; its last line: " + last));
             }
             return info;
         } catch (IOException e) {
