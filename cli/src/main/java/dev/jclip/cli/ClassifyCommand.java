@@ -25,10 +25,6 @@ import java.util.concurrent.Callable;
 final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
-
-    @Mixin
-    ThreadsOption threads;
-
     @Option(names = "--labels", description = "Comma-separated class names, e.g. \"cat,dog,car\".")
     String labels;
 
@@ -68,7 +64,6 @@ final class ClassifyCommand implements Callable<Integer> {
         if (names.size() < 2) {
             throw new IllegalArgumentException("give at least two class names with --labels or --labels-file");
         }
-        threads.apply();
         Clip clip = model.load();
         ZeroShotClassifier zs = clip.zeroShot(names, Templates.load(templates));
         float[][] features = clip.encodeImages(images);

@@ -23,10 +23,6 @@ import java.util.concurrent.Callable;
 final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
-
-    @Mixin
-    ThreadsOption threads;
-
     static final class Input {
         @Option(names = "--images", arity = "1..*", description = "Image files.")
         List<Path> images;
@@ -46,7 +42,6 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        threads.apply();
         Clip clip = model.load();
         float[][] f;
         String key;

@@ -51,10 +51,6 @@ final class EmbedDatasetCommand implements Callable<Integer> {
     @Option(names = "--images", description = "Image folder of a COCO captions file.")
     Path cocoImages;
 
-    @Option(names = "--threads", description = "local: libtorch threads per pipeline (default: the cores divided "
-            + "among the pipelines); spark: threads per task (default spark.task.cpus).")
-    Integer threads;
-
     @Option(names = "--pipelines", description = "local: partitions embedded at once, each with its own encoder "
             + "threads and decoders (default: one per core, or cores / --threads).")
     Integer pipelines;
@@ -76,8 +72,8 @@ final class EmbedDatasetCommand implements Callable<Integer> {
                 .withSourceOptions(dataSpec.classNames, dataSpec.csvImageKey, dataSpec.csvCaptionKey,
                         cocoImages == null ? null : cocoImages.toString());
         Map<String, String> opts = new LinkedHashMap<>();
-        if (threads != null) {
-            opts.put("threads", threads.toString());
+        if (model.threads.threads > 0) {
+            opts.put("threads", Integer.toString(model.threads.threads));
         }
         if (pipelines != null) {
             opts.put("pipelines", pipelines.toString());

@@ -35,9 +35,6 @@ final class EvalOptions {
     @Option(names = "--workers", defaultValue = "2", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Mixin
-    ThreadsOption threads;
-
     @Option(names = "--seed", defaultValue = "0", description = "Seed of splits, k-shot draws and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -55,7 +52,7 @@ final class EvalOptions {
 
     /** Loads the model and opens its feature store. */
     FeatureStore open() throws Exception {
-        threads.apply();
+        model.threads.apply();
         Path checkpoint = ModelCache.defaultCache().resolve(model.model);
         Clip clip = Clip.of(ModelLoader.load(checkpoint).model().setPrecision(model.precision()));
         // features differ by precision, so the cache keys on both

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 
 /**
- * The shared model options of commands that run a released or saved model: {@code --model} and
- * {@code --precision} (fp32 when absent). Commands that run it in this process add {@link ThreadsOption}.
+ * The shared model options of commands that run a released or saved model: {@code --model},
+ * {@code --precision} (fp32 when absent) and {@code --threads}.
  */
 final class ModelOption {
     @Option(names = {"-m", "--model"}, required = true,
@@ -20,13 +20,17 @@ final class ModelOption {
     @Mixin
     PrecisionOption precisionOption;
 
+    @Mixin
+    ThreadsOption threads;
+
     /** The precision asked for: fp32 unless {@code --precision} says otherwise. */
     Precision precision() {
         return precisionOption.or(Precision.FP32);
     }
 
-    /** Loads the model in its precision. */
+    /** Applies {@code --threads}, then loads the model in its precision. */
     Clip load() throws IOException {
+        threads.apply();
         return Clip.load(model, precision());
     }
 

@@ -3,10 +3,11 @@ package dev.jclip.cli;
 import dev.jclip.runtime.ComputeThreads;
 import picocli.CommandLine.Option;
 
-/** The shared {@code --threads} option of commands that run a model in this process. */
+/** The shared {@code --threads} option: libtorch's threads in this process (part of {@link ModelOption}). */
 final class ThreadsOption {
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "libtorch threads (0: all cores; default: ${DEFAULT-VALUE}).")
+            description = "libtorch threads (0, the default: all cores; embed-dataset: the cores divided among its "
+                    + "pipelines, or spark.task.cpus per Spark task).")
     int threads;
 
     /** Sets libtorch's thread count when one was given. */
