@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (task.equals("gemm")) {
-            System.out.println(dev.jclip.bench.GemmBench.run(threads, Math.max(iters, 5)));
+            System.out.println(dev.jclip.runtime.GemmCeilings.run(threads, Math.max(iters, 5)));
             return 0;
         }
         if (task.equals("search")) {

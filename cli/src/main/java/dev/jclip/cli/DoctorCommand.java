@@ -1,7 +1,7 @@
 package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jclip.bench.GemmBench;
+import dev.jclip.runtime.GemmCeilings;
 import dev.jclip.runtime.Doctor;
 import dev.jclip.runtime.Machine;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         ObjectNode report = Doctor.report(Machine.get());
         if (!noGemm) {
-            report.set("gemm", GemmBench.run(threads, 5));
+            report.set("gemm", GemmCeilings.run(threads, 5));
         }
         System.out.print(json ? report.toPrettyString() + "\n" : Doctor.text(report));
         return 0;

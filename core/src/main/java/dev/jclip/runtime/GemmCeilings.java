@@ -1,10 +1,8 @@
-package dev.jclip.bench;
+package dev.jclip.runtime;
 
-import dev.jclip.runtime.ComputeThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jclip.runtime.Precision;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Scalar;
@@ -21,7 +19,7 @@ import java.util.function.Supplier;
  * this CPU does. Square {@code mm} shapes give the peak; the {@code linear} shapes are ViT-B/32's
  * MLP at batch 16 and the small training config's.
  */
-public final class GemmBench {
+public final class GemmCeilings {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One shape: {@code m×k} activations times a {@code k×n} weight. */
@@ -38,7 +36,7 @@ public final class GemmBench {
             new Shape("linear train config (4160x256 . 256x1024)", 4160, 256, 1024),
     };
 
-    private GemmBench() {
+    private GemmCeilings() {
     }
 
     /** Runs every shape in fp32, bf16 and int8 and returns the JSON report. */
