@@ -182,17 +182,8 @@ public final class Benchmark {
         return Math.round(v * f) / f;
     }
 
-    /** Peak resident set size (VmHWM) in MB, as the baseline's ru_maxrss. */
+    /** Peak resident set size in MB: {@link dev.jclip.runtime.PeakMemory#mb()}. */
     public static double peakRssMb() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) {
-                    return round(Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0, 1);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: report nothing rather than fail the benchmark
-        }
-        return -1;
+        return dev.jclip.runtime.PeakMemory.mb();
     }
 }

@@ -67,7 +67,7 @@ public final class GemmCeilings {
         c.put("fp32_gflop_per_s", round(best32, 1));
         c.put("bf16_gflop_per_s", round(best16, 1));
         c.put("int8_gop_per_s", round(i8orZero(best8), 1));
-        o.put("peak_rss_mb", Benchmark.peakRssMb());
+        o.put("peak_rss_mb", PeakMemory.mb());
         return o;
     }
 
