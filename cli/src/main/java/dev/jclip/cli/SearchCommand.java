@@ -15,6 +15,8 @@ import dev.jclip.search.ModelFingerprint;
 import dev.jclip.search.QueryEncoder;
 import dev.jclip.search.QueryParser;
 import dev.jclip.search.QueryTerm;
+import dev.jclip.search.fetch.FetchPolicy;
+import dev.jclip.search.fetch.UrlFetcher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +77,11 @@ final class SearchCommand implements Callable<Integer> {
             + "for each class folder name in the index (e.g. --quality \"a photo of a {}.\").", paramLabel = "TEMPLATE")
     String quality;
 
+    // query by URL (issue 24, item 3)
+    @Option(names = "--allow-private-urls", description = "Let URL terms reach loopback, private, link-local and other "
+            + "non-public addresses (refused by default).")
+    boolean allowPrivateUrls;
+
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query terms (see above); '+' and '-' are separate words.")
     List<String> query = new ArrayList<>();
 
@@ -101,7 +108,8 @@ final class SearchCommand implements Callable<Integer> {
             TowerSelection towers = towersFor(terms);
             Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
-            QueryEncoder enc = new ClipQueryEncoder(clip, index);
+            QueryEncoder enc = new ClipQueryEncoder(clip, index,
+                    new UrlFetcher(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls)));
             float[] q = QueryEncoder.combine(terms, enc);
             long t2 = System.nanoTime();
             List<Hit> hits = index.search(q, n, exact, threshold != null ? threshold : -2f, candidates);
@@ -147,7 +155,7 @@ final class SearchCommand implements Callable<Integer> {
     /** The towers a query's terms need, or null when every term is an indexed image. */
     static TowerSelection towersFor(List<QueryTerm> terms) {
         boolean text = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.TEXT);
-        boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE);
+        boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE || t.kind() == QueryTerm.Kind.URL);
         return text || image ? TowerSelection.forInputs(text, image) : null;
     }
 

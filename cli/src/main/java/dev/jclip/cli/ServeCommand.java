@@ -6,6 +6,7 @@ import dev.jclip.search.ImageIndex;
 import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
 import dev.jclip.search.ModelFingerprint;
+import dev.jclip.search.fetch.FetchPolicy;
 import dev.jclip.serve.SearchServer;
 import dev.jclip.serve.ServerConfig;
 import picocli.CommandLine.Command;
@@ -60,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index-name", defaultValue = "jclip", description = "Index name for clip-retrieval's /indices-list (default: ${DEFAULT-VALUE}).")
     String indexName;
 
+    // query by URL (issue 24, item 3)
+    @Option(names = "--allow-private-urls", description = "Let image_url and page URL queries reach loopback, private, "
+            + "link-local and other non-public addresses (refused by default: the server would fetch for its clients).")
+    boolean allowPrivateUrls;
+
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
@@ -87,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
         Clip clip = Clip.load(m, p);
         ImageIndex index = s != null ? ImageIndex.openReadOnly(dir) : null;
         ServerConfig cfg = ServerConfig.defaults().withHostPort(host, port).withApiKey(key)
-                .withBatching(maxBatch, batchWaitMs).withIndexName(indexName);
+                .withBatching(maxBatch, batchWaitMs).withIndexName(indexName)
+                .withFetch(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls));
         SearchServer server = SearchServer.start(clip, index, m, cfg);
         System.out.printf("serving %s on http://%s:%d/ (model %s, %s, loaded in %.1f s)%s%n",
                 index != null ? index.size() + " images from " + dir : "embeddings only", host, server.port(), m,

@@ -8,6 +8,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -29,6 +35,12 @@ public final class UrlFetcher {
     interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
+
+    private static final ExecutorService RESOLVING = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "url-resolve");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final FetchPolicy policy;
     private final Resolver resolver;
@@ -59,7 +71,7 @@ public final class UrlFetcher {
         long deadline = System.nanoTime() + policy.timeout().toNanos();
         URI uri = parse(url);
         for (int hop = 0; ; hop++) {
-            InetAddress address = check(uri);
+            InetAddress address = check(uri, deadline);
             HttpExchange.Response r = HttpExchange.get(uri, address, policy.maxBytes(), deadline, policy.timeout().toMillis());
             if (r.location() == null) {
                 return new Fetched(uri, r.contentType(), r.body());
@@ -104,14 +116,23 @@ public final class UrlFetcher {
     }
 
     /** The address to connect to for {@code uri}: every address of the host checked, the first taken. */
-    private InetAddress check(URI uri) throws UrlFetchException {
+    private InetAddress check(URI uri, long deadline) throws UrlFetchException {
         String host = uri.getHost();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] all;
+        // the system resolver has its own, long timeouts: the lookup waits at most the time left
+        Future<InetAddress[]> lookup = RESOLVING.submit(() -> resolver.resolve(bare));
         try {
-            all = resolver.resolve(bare);
-        } catch (UnknownHostException e) {
-            throw new UrlFetchException(Reason.NETWORK, uri + ": cannot resolve host '" + bare + "'", e);
+            all = lookup.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new UrlFetchException(Reason.NETWORK, uri + ": cannot resolve host '" + bare + "'", e.getCause());
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new UrlFetchException(Reason.TIMEOUT, uri + ": resolving '" + bare + "' took longer than "
+                    + policy.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UrlFetchException(Reason.NETWORK, uri + ": interrupted while resolving '" + bare + "'", e);
         }
         if (all == null || all.length == 0) {
             throw new UrlFetchException(Reason.NETWORK, uri + ": host '" + bare + "' has no address");
