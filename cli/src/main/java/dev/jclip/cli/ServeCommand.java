@@ -7,6 +7,7 @@ import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
 import dev.jclip.search.ModelFingerprint;
 import dev.jclip.search.fetch.FetchPolicy;
+import dev.jclip.serve.IndexRefresher;
 import dev.jclip.serve.SearchServer;
 import dev.jclip.serve.ServerConfig;
 import picocli.CommandLine.Command;
@@ -66,6 +67,15 @@ final class ServeCommand implements Callable<Integer> {
             + "link-local and other non-public addresses (refused by default: the server would fetch for its clients).")
     boolean allowPrivateUrls;
 
+    // watch mode (issue 24, item 5)
+    @Option(names = "--watch", description = "Serve what a concurrent 'clip index --watch' commits without a restart: "
+            + "the index is reopened every --watch-ms.")
+    boolean watch;
+
+    @Option(names = "--watch-ms", defaultValue = "250", description = "With --watch: how often the index is reopened "
+            + "(default: ${DEFAULT-VALUE}).")
+    long watchMs;
+
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
@@ -96,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withBatching(maxBatch, batchWaitMs).withIndexName(indexName)
                 .withFetch(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls));
         SearchServer server = SearchServer.start(clip, index, m, cfg);
+        IndexRefresher refresher = watch && index != null
+                ? IndexRefresher.start(index, java.time.Duration.ofMillis(watchMs), System.err::println) : null;
         System.out.printf("serving %s on http://%s:%d/ (model %s, %s, loaded in %.1f s)%s%n",
                 index != null ? index.size() + " images from " + dir : "embeddings only", host, server.port(), m,
                 clip.precision().name().toLowerCase(), (System.nanoTime() - t0) / 1e9, key != null ? "; API key required" : "");
@@ -103,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (refresher != null) {
+                    refresher.close();
+                }
                 server.close();
                 if (index != null) {
                     index.close();
