@@ -82,6 +82,14 @@ final class SearchCommand implements Callable<Integer> {
             + "non-public addresses (refused by default).")
     boolean allowPrivateUrls;
 
+    // terminal previews (issue 24, item 4)
+    @Option(names = "--preview", description = "Draw each hit in the terminal (kitty graphics protocol, or iTerm2's "
+            + "inline images in iTerm2 and WezTerm, chosen from the environment); elsewhere prints paths and says why.")
+    boolean preview;
+
+    @Option(names = "--preview-size", defaultValue = "128", description = "Preview side in pixels (default: ${DEFAULT-VALUE}).")
+    int previewSize;
+
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query terms (see above); '+' and '-' are separate words.")
     List<String> query = new ArrayList<>();
 
@@ -128,7 +136,11 @@ final class SearchCommand implements Callable<Integer> {
                 out.put("model_loaded", describe(towers));
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } else {
-                for (Hit h : hits) {
+                if (preview && !format.pathsOnly) {
+                    new TerminalPreview(previewSize).show(hits, TerminalPreview.choose(System.getenv(), System.console() != null),
+                            System.out, System.err);
+                }
+                for (Hit h : preview && !format.pathsOnly ? List.<Hit>of() : hits) {
                     System.out.println(format.pathsOnly ? h.entry().path()
                             : String.format(Locale.ROOT, "%.4f  %s", h.score(), h.entry().path()));
                 }
