@@ -60,4 +60,6 @@ for i in $(seq 1 "$trials"); do
 done
 stat() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {printf "median %d ms, max %d ms", v[int((NR+1)/2)], v[NR]}'; }
 echo "add: $(stat "${add[@]}"); change: $(stat "${change[@]}"); delete: $(stat "${del[@]}")"
+echo "the watcher's passes (first event to committed):"
+grep -E "^(pass|full pass)" "$work/watch.log" | tail -n "$((3 * trials))" | sed -E 's/^pass over \[[^]]*\]/  pass/'
 echo "debounce ${DEBOUNCE_MS:-500} ms, serve --watch-ms ${WATCH_MS:-250}, model $model, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
