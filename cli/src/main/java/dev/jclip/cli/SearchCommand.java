@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 /** {@code clip search}: text and image queries against an index, or near-duplicate groups. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search an index built by 'clip index'. A query is one or more terms joined by + or -, each "
-                + "[WEIGHT:][text:|image:|id:]VALUE; a VALUE naming an existing file is an image, otherwise text. "
+                + "[WEIGHT:][text:|image:|id:|url:]VALUE; a VALUE naming an existing file is an image, a VALUE like "
+                + "https://... an image fetched from there (public addresses only, see --allow-private-urls), otherwise text. "
                 + "Example: clip search \"a dog\" + \"2:snow\" - ./dark.jpg",
                 "With --duplicates (no query) lists groups of near-identical images."})
 final class SearchCommand implements Callable<Integer> {

@@ -50,7 +50,8 @@ final class HttpExchange {
             raw.connect(new InetSocketAddress(address, port), remainingMs(deadline, uri, timeoutMs));
             Socket s = raw;
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, host, port, true);
+                String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, name, port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!host.startsWith("[") && !Character.isDigit(host.charAt(host.length() - 1))) {
