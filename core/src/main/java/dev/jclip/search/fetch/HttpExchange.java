@@ -41,7 +41,8 @@ final class HttpExchange {
     private HttpExchange() {
     }
 
-    static Response get(URI uri, InetAddress address, long maxBytes, long deadline, long timeoutMs) throws UrlFetchException {
+    static Response get(URI uri, InetAddress address, long maxBytes, long deadline, long timeoutMs, SSLSocketFactory tlsSockets)
+            throws UrlFetchException {
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
@@ -51,7 +52,7 @@ final class HttpExchange {
             Socket s = raw;
             if (tls) {
                 String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, name, port, true);
+                SSLSocket ssl = (SSLSocket) tlsSockets.createSocket(raw, name, port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!host.startsWith("[") && !Character.isDigit(host.charAt(host.length() - 1))) {

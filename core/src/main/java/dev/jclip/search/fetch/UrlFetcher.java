@@ -2,6 +2,7 @@ package dev.jclip.search.fetch;
 
 import dev.jclip.search.fetch.UrlFetchException.Reason;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,16 +46,21 @@ public final class UrlFetcher {
     private final FetchPolicy policy;
     private final Resolver resolver;
     private final Function<InetAddress, String> refusal;
+    private final SSLSocketFactory tlsSockets;
 
     public UrlFetcher(FetchPolicy policy) {
-        this(policy, InetAddress::getAllByName, AddressCheck::refusal);
+        this(policy, InetAddress::getAllByName, AddressCheck::refusal, null);
     }
 
-    /** With another resolver and address check: tests vouch for a loopback server as if it were public. */
-    UrlFetcher(FetchPolicy policy, Resolver resolver, Function<InetAddress, String> refusal) {
+    /**
+     * With another resolver, address check and TLS trust: tests vouch for a loopback server as if
+     * it were public, and trust their own certificate. A null {@code tlsSockets} is the JDK's default.
+     */
+    UrlFetcher(FetchPolicy policy, Resolver resolver, Function<InetAddress, String> refusal, SSLSocketFactory tlsSockets) {
         this.policy = policy;
         this.resolver = resolver;
         this.refusal = refusal;
+        this.tlsSockets = tlsSockets;
     }
 
     public FetchPolicy policy() {
@@ -72,7 +78,8 @@ public final class UrlFetcher {
         URI uri = parse(url);
         for (int hop = 0; ; hop++) {
             InetAddress address = check(uri, deadline);
-            HttpExchange.Response r = HttpExchange.get(uri, address, policy.maxBytes(), deadline, policy.timeout().toMillis());
+            HttpExchange.Response r = HttpExchange.get(uri, address, policy.maxBytes(), deadline, policy.timeout().toMillis(),
+                    tlsSockets != null ? tlsSockets : (SSLSocketFactory) SSLSocketFactory.getDefault());
             if (r.location() == null) {
                 return new Fetched(uri, r.contentType(), r.body());
             }

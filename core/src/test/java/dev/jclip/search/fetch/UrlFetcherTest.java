@@ -120,7 +120,7 @@ class UrlFetcherTest {
             return InetAddress.getAllByName(host);
         };
         UrlFetcher f = new UrlFetcher(FetchPolicy.defaults(), resolver,
-                a -> a == vouched ? null : AddressCheck.refusal(a));
+                a -> a == vouched ? null : AddressCheck.refusal(a), null);
         assertArrayEquals(BODY, f.fetch("http://public.test:" + port + "/img").body());
         assertEquals(1, lookups.get(), "resolved once, and the connection went to the checked answer");
         assertReason(Reason.REFUSED_ADDRESS, "resolves to 127.0.0.1, a loopback address",
