@@ -103,6 +103,89 @@ class IndexWatcherTest {
         }
     }
 
+    /**
+     * Java's watch service reports OVERFLOW once more than 512 events wait on one folder: made
+     * here by creating 600 files while a pass is held up in a slow encoder. The overflow must
+     * lead to a full pass that indexes every file.
+     */
+    @Test
+    void overflowAndThePeriodicRescanRunFullPasses(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("photos"));
+        IndexerTest.FakeEncoder fake = new IndexerTest.FakeEncoder();
+        java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+        ImageEncoder enc = new ImageEncoder() {
+            public int resolution() {
+                return fake.resolution();
+            }
+
+            public float[][] encode(dev.jclip.tensor.HostTensor px) {
+                if (slow.getAndSet(false)) {
+                    try {
+                        Thread.sleep(4000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return fake.encode(px);
+            }
+        };
+        List<IndexWatcher.Batch> batches = new CopyOnWriteArrayList<>();
+        try (ImageIndex w = ImageIndex.openForWriting(tmp.resolve("idx"), S);
+             ImageIndex ro = ImageIndex.openReadOnly(tmp.resolve("idx"));
+             IndexWatcher watcher = new IndexWatcher(new Indexer(enc).batchSize(64).threads(1), w, List.of(root))
+                     .debounce(Duration.ofMillis(100)).onBatch(batches::add)) {
+            Thread t = new Thread(() -> {
+                try {
+                    watcher.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "watch");
+            t.start();
+            while (batches.isEmpty()) {
+                Thread.sleep(10); // the catch-up pass
+            }
+            slow.set(true);
+            png(root.resolve("first.png"), Color.RED, 8, 8);
+            while (slow.get()) {
+                Thread.sleep(5); // the pass is now inside the slow encoder
+            }
+            byte[] tiny = Files.readAllBytes(root.resolve("first.png"));
+            for (int i = 0; i < 600; i++) {
+                Files.write(root.resolve(String.format("f%03d.png", i)), tiny);
+            }
+            await(ro, m -> m.size() == 601, "all 601 files after the overflow");
+            assertTrue(batches.stream().skip(1).anyMatch(IndexWatcher.Batch::full), "a full pass after the overflow: " + batches);
+
+            watcher.close();
+            t.join(10_000);
+        }
+    }
+
+    /** Idle, a full pass still runs every rescanEvery, for changes no event reported. */
+    @Test
+    void idleFullPassesRunEveryRescanInterval(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("photos"));
+        List<IndexWatcher.Batch> batches = new CopyOnWriteArrayList<>();
+        try (ImageIndex w = ImageIndex.openForWriting(tmp.resolve("idx"), S);
+             IndexWatcher watcher = new IndexWatcher(new Indexer(new IndexerTest.FakeEncoder()), w, List.of(root))
+                     .rescanEvery(Duration.ofMillis(200)).onBatch(batches::add)) {
+            Thread t = new Thread(() -> {
+                try {
+                    watcher.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "watch");
+            t.start();
+            Thread.sleep(1500);
+            watcher.close();
+            t.join(10_000);
+        }
+        assertTrue(batches.size() >= 4 && batches.stream().allMatch(IndexWatcher.Batch::full),
+                "the catch-up and a full pass every 200 ms: " + batches.size() + " passes");
+    }
+
     static void await(ImageIndex ro, Predicate<Map<String, IndexEntry>> done, String what) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Map<String, IndexEntry> m = Map.of();
