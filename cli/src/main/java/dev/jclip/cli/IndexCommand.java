@@ -86,6 +86,10 @@ final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
+        if (watch && (json || fromEmbeddings != null)) {
+            throw new IllegalArgumentException("--watch follows folders and prints a line per pass; not with "
+                    + (json ? "--json" : "--from-embeddings"));
+        }
         if (fromEmbeddings != null) {
             if (paths != null && !paths.isEmpty()) {
                 throw new IllegalArgumentException("give either folders to embed or --from-embeddings, not both");

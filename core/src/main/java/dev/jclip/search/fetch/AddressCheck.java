@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * address, loopback, link-local (169.254/16 holds cloud metadata services), private (10/8,
  * 172.16/12, 192.168/16, IPv6 unique local fc00::/7 and site-local fec0::/10), carrier-grade NAT
  * (100.64/10), multicast, broadcast and the reserved IPv4 blocks; IPv6 forms that embed an IPv4
- * address (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
+ * address (mapped, translated ::ffff:0:0/96, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are
+ * judged by that address.
  */
 public final class AddressCheck {
     private static final Pattern CANONICAL_V4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
@@ -94,7 +95,10 @@ public final class AddressCheck {
             zero10 &= b[i] == 0;
         }
         int off = -1;
-        if (zero10 && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0 && !allZero(b, 12, 16)))) {
+        boolean zero8 = allZero(b, 0, 8);
+        if (zero8 && b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0) {
+            off = 12; // IPv4-translated ::ffff:0:a.b.c.d (SIIT)
+        } else if (zero10 && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0 && !allZero(b, 12, 16)))) {
             off = 12; // ::ffff:a.b.c.d and the deprecated ::a.b.c.d
         } else if ((b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && allZero(b, 4, 12)) {
             off = 12; // NAT64 64:ff9b::a.b.c.d

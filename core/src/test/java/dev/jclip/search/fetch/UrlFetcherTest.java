@@ -157,6 +157,8 @@ class UrlFetcherTest {
             "http://[::]/                                | REFUSED_ADDRESS  | the unspecified address",
             "http://[::ffff:127.0.0.1]/                  | REFUSED_ADDRESS  | a loopback address",
             "http://[::ffff:a9fe:a9fe]/                  | REFUSED_ADDRESS  | a link-local address",
+            "http://[::ffff:0:7f00:1]/                   | REFUSED_ADDRESS  | a loopback address (embedded in",
+            "http://[::127.0.0.1]/                       | REFUSED_ADDRESS  | a loopback address (embedded in",
             "http://[64:ff9b::a00:1]/                    | REFUSED_ADDRESS  | a private address (embedded in",
             "http://[2002:c0a8:101::1]/                  | REFUSED_ADDRESS  | a private address (embedded in",
             "http://255.255.255.255/                     | REFUSED_ADDRESS  | reserved or broadcast",
