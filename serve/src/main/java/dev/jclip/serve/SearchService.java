@@ -24,6 +24,9 @@ final class SearchService {
     private final ServerConfig config;
     private final ClipPreprocessor pre;
     private final UrlFetcher fetcher;
+    /** Fetches wait on other hosts for up to the fetch timeout: a few at a time, so they cannot take every request thread. */
+    private final java.util.concurrent.Semaphore fetches = new java.util.concurrent.Semaphore(MAX_FETCHES);
+    static final int MAX_FETCHES = 8;
 
     SearchService(EncoderBatcher encoder, ImageIndex index, ServerConfig config) {
         this.encoder = encoder;
@@ -105,12 +108,17 @@ final class SearchService {
         if (url.length() > 8192) {
             throw ApiError.badRequest(field + ": a URL of " + url.length() + " characters; at most 8192");
         }
+        if (!fetches.tryAcquire()) {
+            throw new ApiError(429, field + ": " + MAX_FETCHES + " URL fetches are already under way; try again");
+        }
         byte[] body;
         try {
             body = fetcher.fetch(url).body();
         } catch (UrlFetchException e) {
             throw new ApiError(e.reason() == UrlFetchException.Reason.TOO_LARGE ? 413 : 400,
                     field + ": not fetched: " + e.getMessage());
+        } finally {
+            fetches.release();
         }
         return images(List.of(body), field).get(0);
     }

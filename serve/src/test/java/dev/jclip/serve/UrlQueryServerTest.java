@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static dev.jclip.serve.SearchServerTest.JSON;
 import static dev.jclip.serve.SearchServerTest.assertError;
@@ -91,6 +92,34 @@ class UrlQueryServerTest {
         assertError(400, post(allowing, "/knn-service", knn(host.url("/bomb.png"))), "decompression bomb");
         assertError(400, post(allowing, "/api/search", "{\"terms\":[{\"url\":\"gopher://127.0.0.1:70/\"}]}"), "only http and https");
         assertEquals(200, post(allowing, "/knn-service", knn(host.url("/img/astronaut.png"))).status(), "still serving");
+    }
+
+    @Test
+    void slowHostsCannotTakeEveryRequestThread() throws Exception {
+        int n = SearchService.MAX_FETCHES + 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<SearchServerTest.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                replies.add(pool.submit(() -> post(allowing, "/knn-service", knn(host.url("/slow")))));
+            }
+            Thread.sleep(300);
+            assertEquals(200, post(allowing, "/knn-service", "{\"text\":\"an astronaut\",\"num_images\":1}").status(),
+                    "text queries are served while the slow fetches wait");
+            int busy = 0;
+            for (var f : replies) {
+                SearchServerTest.Reply r = f.get();
+                if (r.status() == 429) {
+                    busy++;
+                    assertTrue(r.json().get("error").asText().contains("already under way"), r.body());
+                } else {
+                    assertError(400, r, "longer than 1500 ms");
+                }
+            }
+            assertTrue(busy >= 4, busy + " of " + n + " refused with 429 while " + SearchService.MAX_FETCHES + " were under way");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
