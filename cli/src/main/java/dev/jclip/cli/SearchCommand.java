@@ -136,12 +136,12 @@ final class SearchCommand implements Callable<Integer> {
                 out.put("timings_ms", Map.of("model_load", loadMs, "query_embedding", embedMs, "search", searchMs));
                 out.put("model_loaded", describe(towers));
                 System.out.println(new ObjectMapper().writeValueAsString(out));
+            } else if (preview && !format.pathsOnly) { // terminal previews (issue 24, item 4)
+                new TerminalPreview(previewSize).show(hits, TerminalPreview.choose(System.getenv(), System.console() != null),
+                        System.out, System.err);
+                System.err.printf(Locale.ROOT, "%d results; query embedding %.1f ms, search %.2f ms%n", hits.size(), embedMs, searchMs);
             } else {
-                if (preview && !format.pathsOnly) {
-                    new TerminalPreview(previewSize).show(hits, TerminalPreview.choose(System.getenv(), System.console() != null),
-                            System.out, System.err);
-                }
-                for (Hit h : preview && !format.pathsOnly ? List.<Hit>of() : hits) {
+                for (Hit h : hits) {
                     System.out.println(format.pathsOnly ? h.entry().path()
                             : String.format(Locale.ROOT, "%.4f  %s", h.score(), h.entry().path()));
                 }
