@@ -67,12 +67,29 @@ final class IndexCommand implements Callable<Integer> {
                     + "(the model and precision are the ones its job recorded).")
     Path fromEmbeddings;
 
+    // watch mode (issue 24, item 5)
+    @Option(names = "--watch", description = "After indexing, keep following the folders: files added, changed, renamed "
+            + "or deleted reach the index within about the debounce time plus their embedding (Ctrl-C stops).")
+    boolean watch;
+
+    @Option(names = "--debounce-ms", defaultValue = "500", description = "With --watch: quiet time after the last change "
+            + "before a pass (default: ${DEFAULT-VALUE}).")
+    long debounceMs;
+
+    @Option(names = "--rescan-s", defaultValue = "600", description = "With --watch: a full pass this often, for changes "
+            + "the file system did not report (default: ${DEFAULT-VALUE}).")
+    long rescanSeconds;
+
     @Parameters(arity = "0..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
     List<Path> paths;
 
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
+        if (watch && (json || fromEmbeddings != null)) {
+            throw new IllegalArgumentException("--watch follows folders and prints a line per pass; not with "
+                    + (json ? "--json" : "--from-embeddings"));
+        }
         if (fromEmbeddings != null) {
             if (paths != null && !paths.isEmpty()) {
                 throw new IllegalArgumentException("give either folders to embed or --from-embeddings, not both");
@@ -105,6 +122,10 @@ final class IndexCommand implements Callable<Integer> {
                 .progress(quiet ? null : System.err);
         if (threads != null) {
             indexer.threads(threads);
+        }
+        if (watch) {
+            return IndexWatchMode.run(indexer.progress(null), dir, ImageIndex.openForWriting(dir, settings), paths,
+                    java.time.Duration.ofMillis(debounceMs), java.time.Duration.ofSeconds(rescanSeconds));
         }
         IndexReport r;
         int total;

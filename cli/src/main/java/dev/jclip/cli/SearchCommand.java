@@ -15,6 +15,8 @@ import dev.jclip.search.ModelFingerprint;
 import dev.jclip.search.QueryEncoder;
 import dev.jclip.search.QueryParser;
 import dev.jclip.search.QueryTerm;
+import dev.jclip.search.fetch.FetchPolicy;
+import dev.jclip.search.fetch.UrlFetcher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,8 @@ import java.util.concurrent.Callable;
 /** {@code clip search}: text and image queries against an index, or near-duplicate groups. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search an index built by 'clip index'. A query is one or more terms joined by + or -, each "
-                + "[WEIGHT:][text:|image:|id:]VALUE; a VALUE naming an existing file is an image, otherwise text. "
+                + "[WEIGHT:][text:|image:|id:|url:]VALUE; a VALUE naming an existing file is an image, a VALUE like "
+                + "https://... an image fetched from there (public addresses only, see --allow-private-urls), otherwise text. "
                 + "Example: clip search \"a dog\" + \"2:snow\" - ./dark.jpg",
                 "With --duplicates (no query) lists groups of near-identical images."})
 final class SearchCommand implements Callable<Integer> {
@@ -75,6 +78,19 @@ final class SearchCommand implements Callable<Integer> {
             + "for each class folder name in the index (e.g. --quality \"a photo of a {}.\").", paramLabel = "TEMPLATE")
     String quality;
 
+    // query by URL (issue 24, item 3)
+    @Option(names = "--allow-private-urls", description = "Let URL terms reach loopback, private, link-local and other "
+            + "non-public addresses (refused by default).")
+    boolean allowPrivateUrls;
+
+    // terminal previews (issue 24, item 4)
+    @Option(names = "--preview", description = "Draw each hit in the terminal (kitty graphics protocol, or iTerm2's "
+            + "inline images in iTerm2 and WezTerm, chosen from the environment); elsewhere prints paths and says why.")
+    boolean preview;
+
+    @Option(names = "--preview-size", defaultValue = "128", description = "Preview side in pixels (default: ${DEFAULT-VALUE}).")
+    int previewSize;
+
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query terms (see above); '+' and '-' are separate words.")
     List<String> query = new ArrayList<>();
 
@@ -101,7 +117,8 @@ final class SearchCommand implements Callable<Integer> {
             TowerSelection towers = towersFor(terms);
             Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
-            QueryEncoder enc = new ClipQueryEncoder(clip, index);
+            QueryEncoder enc = new ClipQueryEncoder(clip, index,
+                    new UrlFetcher(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls)));
             float[] q = QueryEncoder.combine(terms, enc);
             long t2 = System.nanoTime();
             List<Hit> hits = index.search(q, n, exact, threshold != null ? threshold : -2f, candidates);
@@ -119,6 +136,10 @@ final class SearchCommand implements Callable<Integer> {
                 out.put("timings_ms", Map.of("model_load", loadMs, "query_embedding", embedMs, "search", searchMs));
                 out.put("model_loaded", describe(towers));
                 System.out.println(new ObjectMapper().writeValueAsString(out));
+            } else if (preview && !format.pathsOnly) { // terminal previews (issue 24, item 4)
+                new TerminalPreview(previewSize).show(hits, TerminalPreview.choose(System.getenv(), System.console() != null),
+                        System.out, System.err);
+                System.err.printf(Locale.ROOT, "%d results; query embedding %.1f ms, search %.2f ms%n", hits.size(), embedMs, searchMs);
             } else {
                 for (Hit h : hits) {
                     System.out.println(format.pathsOnly ? h.entry().path()
@@ -147,7 +168,7 @@ final class SearchCommand implements Callable<Integer> {
     /** The towers a query's terms need, or null when every term is an indexed image. */
     static TowerSelection towersFor(List<QueryTerm> terms) {
         boolean text = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.TEXT);
-        boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE);
+        boolean image = terms.stream().anyMatch(t -> t.kind() == QueryTerm.Kind.IMAGE || t.kind() == QueryTerm.Kind.URL);
         return text || image ? TowerSelection.forInputs(text, image) : null;
     }
 

@@ -6,6 +6,8 @@ import dev.jclip.search.ImageIndex;
 import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
 import dev.jclip.search.ModelFingerprint;
+import dev.jclip.search.fetch.FetchPolicy;
+import dev.jclip.serve.IndexRefresher;
 import dev.jclip.serve.SearchServer;
 import dev.jclip.serve.ServerConfig;
 import picocli.CommandLine.Command;
@@ -60,6 +62,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index-name", defaultValue = "jclip", description = "Index name for clip-retrieval's /indices-list (default: ${DEFAULT-VALUE}).")
     String indexName;
 
+    // query by URL (issue 24, item 3)
+    @Option(names = "--allow-private-urls", description = "Let image_url and page URL queries reach loopback, private, "
+            + "link-local and other non-public addresses (refused by default: the server would fetch for its clients).")
+    boolean allowPrivateUrls;
+
+    // watch mode (issue 24, item 5)
+    @Option(names = "--watch", description = "Serve what a concurrent 'clip index --watch' commits without a restart: "
+            + "the index is reopened every --watch-ms.")
+    boolean watch;
+
+    @Option(names = "--watch-ms", defaultValue = "250", description = "With --watch: how often the index is reopened "
+            + "(default: ${DEFAULT-VALUE}).")
+    long watchMs;
+
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
@@ -87,8 +103,11 @@ final class ServeCommand implements Callable<Integer> {
         Clip clip = Clip.load(m, p);
         ImageIndex index = s != null ? ImageIndex.openReadOnly(dir) : null;
         ServerConfig cfg = ServerConfig.defaults().withHostPort(host, port).withApiKey(key)
-                .withBatching(maxBatch, batchWaitMs).withIndexName(indexName);
+                .withBatching(maxBatch, batchWaitMs).withIndexName(indexName)
+                .withFetch(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls));
         SearchServer server = SearchServer.start(clip, index, m, cfg);
+        IndexRefresher refresher = watch && index != null
+                ? IndexRefresher.start(index, java.time.Duration.ofMillis(watchMs), System.err::println) : null;
         System.out.printf("serving %s on http://%s:%d/ (model %s, %s, loaded in %.1f s)%s%n",
                 index != null ? index.size() + " images from " + dir : "embeddings only", host, server.port(), m,
                 clip.precision().name().toLowerCase(), (System.nanoTime() - t0) / 1e9, key != null ? "; API key required" : "");
@@ -96,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (refresher != null) {
+                    refresher.close();
+                }
                 server.close();
                 if (index != null) {
                     index.close();

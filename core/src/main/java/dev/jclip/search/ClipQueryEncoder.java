@@ -3,6 +3,8 @@ package dev.jclip.search;
 import dev.jclip.Clip;
 import dev.jclip.image.ClipPreprocessor;
 import dev.jclip.image.ImageDecoder;
+import dev.jclip.search.fetch.FetchPolicy;
+import dev.jclip.search.fetch.UrlFetcher;
 import dev.jclip.tensor.HostTensor;
 
 import java.io.IOException;
@@ -13,10 +15,23 @@ import java.util.List;
 public final class ClipQueryEncoder implements QueryEncoder {
     private final Clip clip;
     private final ImageIndex index;
+    private final UrlFetcher fetcher;
 
+    /** Fetches URL terms within {@link FetchPolicy#defaults()} (public addresses only). */
     public ClipQueryEncoder(Clip clip, ImageIndex index) {
+        this(clip, index, new UrlFetcher(FetchPolicy.defaults()));
+    }
+
+    public ClipQueryEncoder(Clip clip, ImageIndex index, UrlFetcher fetcher) {
         this.clip = clip;
         this.index = index;
+        this.fetcher = fetcher;
+    }
+
+    /** Fetches the image (bounded, checked hop by hop) and embeds it under the same decoder limits as a file. */
+    @Override
+    public float[] url(String url) throws IOException {
+        return imageBytes(fetcher.fetch(url).body(), url);
     }
 
     @Override

@@ -11,6 +11,11 @@ public interface QueryEncoder {
 
     float[] image(String path) throws IOException;
 
+    /** An image fetched by URL; encoders without a fetcher refuse. */
+    default float[] url(String url) throws IOException {
+        throw new IOException("this query encoder fetches no URLs: " + url);
+    }
+
     /** The stored vector of an indexed image. */
     float[] indexed(long id) throws IOException;
 
@@ -22,6 +27,7 @@ public interface QueryEncoder {
                 case TEXT -> enc.text(t.value());
                 case IMAGE -> enc.image(t.value());
                 case INDEXED -> enc.indexed(Long.parseLong(t.value()));
+                case URL -> enc.url(t.value());
             });
             if (sum == null) {
                 sum = new float[v.length];

@@ -1,5 +1,7 @@
 package dev.jclip.search;
 
+import dev.jclip.search.fetch.UrlFetcher;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +17,14 @@ import java.util.regex.Pattern;
  *   sign   := "+" | "-"                 a separate word; a leading "-" negates the first term
  *   term   := [weight ":"] [kind ":"] value
  *   weight := a decimal number (default 1)
- *   kind   := "text" | "image" | "id"   (default: image when value names an existing file, else text)
+ *   kind   := "text" | "image" | "id" | "url"
+ *             (default: url when value looks like scheme://..., image when it names an existing file, else text)
  * </pre>
  * The query vector is Σ sign·weight·normalize(embedding(term)), normalized again.
  */
 public final class QueryParser {
     private static final Pattern WEIGHT = Pattern.compile("^([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?):(.*)$", Pattern.DOTALL);
-    private static final Pattern KIND = Pattern.compile("^(text|image|id):(.*)$", Pattern.DOTALL);
+    private static final Pattern KIND = Pattern.compile("^(text|image|id|url):(.*)$", Pattern.DOTALL);
 
     private QueryParser() {
     }
@@ -76,11 +79,14 @@ public final class QueryParser {
             kind = switch (k.group(1)) {
                 case "text" -> QueryTerm.Kind.TEXT;
                 case "image" -> QueryTerm.Kind.IMAGE;
+                case "url" -> QueryTerm.Kind.URL;
                 default -> QueryTerm.Kind.INDEXED;
             };
             rest = k.group(2);
         } else {
-            kind = isImage.test(rest) ? QueryTerm.Kind.IMAGE : QueryTerm.Kind.TEXT;
+            // a URL of any scheme is a URL term, so that ftp: or file: is refused by name, not searched as text
+            kind = UrlFetcher.looksLikeUrl(rest) ? QueryTerm.Kind.URL
+                    : isImage.test(rest) ? QueryTerm.Kind.IMAGE : QueryTerm.Kind.TEXT;
         }
         if (rest.isBlank()) {
             throw new IllegalArgumentException("empty query term '" + word + "'");

@@ -28,6 +28,16 @@ class QueryParserTest {
     }
 
     @Test
+    void urlsAreUrlTermsWhateverTheirScheme() {
+        assertEquals(List.of(new QueryTerm(QueryTerm.Kind.URL, "https://example.com/a.jpg", 2), new QueryTerm(TEXT, "snow", -1)),
+                parse("2:https://example.com/a.jpg", "-", "snow"));
+        assertEquals(List.of(new QueryTerm(QueryTerm.Kind.URL, "ftp://x/y.png", 1)), parse("ftp://x/y.png"), "refused later, by name");
+        assertEquals(List.of(new QueryTerm(QueryTerm.Kind.URL, "file:/etc/passwd", 1)), parse("file:/etc/passwd"));
+        assertEquals(List.of(new QueryTerm(QueryTerm.Kind.URL, "http://h/x", 1)), parse("url:http://h/x"));
+        assertEquals(List.of(new QueryTerm(TEXT, "https://example.com", 1)), parse("text:https://example.com"));
+    }
+
+    @Test
     void badSyntaxIsRefusedWithAReason() {
         assertThrows(IllegalArgumentException.class, () -> parse());
         assertThrows(IllegalArgumentException.class, () -> parse("a", "b"));

@@ -97,9 +97,6 @@ final class Endpoints {
         if (indice != null && !indice.equals(service.config().indexName())) {
             throw new ApiError(404, "no index named '" + indice + "' (see /indices-list)");
         }
-        if (Json.string(req, "image_url", null) != null) {
-            throw ApiError.badRequest("image_url is not supported (the server fetches nothing): send the image as base64 in 'image'");
-        }
         int max = service.config().maxResults();
         int numImages = Json.integer(req, "num_images", 40, 1, max);
         int numIds = Json.integer(req, "num_result_ids", numImages, 1, max);
@@ -115,11 +112,15 @@ final class Endpoints {
         if (image != null && !image.isEmpty()) {
             parts.addAll(service.images(List.of(Json.base64(image, "image")), "image"));
         }
+        String imageUrl = Json.string(req, "image_url", null);
+        if (imageUrl != null && !imageUrl.isEmpty()) {
+            parts.add(service.imageUrl(imageUrl, "image_url"));
+        }
         if (emb != null && !emb.isNull()) {
             parts.add(embedding(emb));
         }
         if (parts.isEmpty()) {
-            throw ApiError.badRequest("give 'text', 'image' (base64) or 'embedding_input'");
+            throw ApiError.badRequest("give 'text', 'image' (base64), 'image_url' or 'embedding_input'");
         }
         q = sum(parts);
         List<Hit> hits = service.search(q, Math.max(numIds, numImages), false, -2f);
@@ -202,7 +203,7 @@ final class Endpoints {
         json(ctx, out);
     }
 
-    /** The page's search: {"terms":[{"text"|"image"|"id": ..., "weight": w}], "n", "exact", "threshold"}. */
+    /** The page's search: {"terms":[{"text"|"image"|"url"|"id": ..., "weight": w}], "n", "exact", "threshold"}. */
     private void search(Context ctx) throws IOException {
         ObjectNode req = Json.object(body(ctx));
         JsonNode terms = req.get("terms");
@@ -229,13 +230,15 @@ final class Endpoints {
                 v = service.texts(List.of(textOf(t, field)), field + ".text").get(0);
             } else if (t.has("image")) {
                 v = service.images(List.of(Json.base64(Json.string(t, "image", ""), field + ".image")), field + ".image").get(0);
+            } else if (t.has("url")) {
+                v = service.imageUrl(Json.string(t, "url", ""), field + ".url");
             } else if (t.has("id")) {
                 if (!t.get("id").isIntegralNumber() || !t.get("id").canConvertToLong()) {
                     throw ApiError.badRequest("'" + field + ".id' must be an integer image id");
                 }
                 v = service.indexed(t.get("id").asLong());
             } else {
-                throw ApiError.badRequest("'" + field + "' needs one of 'text', 'image' or 'id'");
+                throw ApiError.badRequest("'" + field + "' needs one of 'text', 'image', 'url' or 'id'");
             }
             if (q == null) {
                 q = new float[v.length];

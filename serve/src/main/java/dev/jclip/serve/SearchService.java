@@ -6,6 +6,8 @@ import dev.jclip.image.ImageDecoder;
 import dev.jclip.search.Hit;
 import dev.jclip.search.ImageIndex;
 import dev.jclip.search.PixelLimit;
+import dev.jclip.search.fetch.UrlFetchException;
+import dev.jclip.search.fetch.UrlFetcher;
 import dev.jclip.zeroshot.Vectors;
 
 import java.io.IOException;
@@ -21,12 +23,17 @@ final class SearchService {
     private final ImageIndex index;
     private final ServerConfig config;
     private final ClipPreprocessor pre;
+    private final UrlFetcher fetcher;
+    /** Fetches wait on other hosts for up to the fetch timeout: a few at a time, so they cannot take every request thread. */
+    private final java.util.concurrent.Semaphore fetches = new java.util.concurrent.Semaphore(MAX_FETCHES);
+    static final int MAX_FETCHES = 8;
 
     SearchService(EncoderBatcher encoder, ImageIndex index, ServerConfig config) {
         this.encoder = encoder;
         this.index = index;
         this.config = config;
         this.pre = encoder.clip().preprocessor();
+        this.fetcher = new UrlFetcher(config.fetch());
     }
 
     EncoderBatcher encoder() {
@@ -90,6 +97,30 @@ final class SearchService {
             }
         }
         return px.isEmpty() ? List.of() : encoder.images(px);
+    }
+
+    /**
+     * Query by URL (issue 24): the image at {@code url}, fetched within the config's
+     * {@link dev.jclip.search.fetch.FetchPolicy} and decoded under the same limits as a posted one.
+     * A body over the byte limit is a 413, every other refusal a 400 that names the reason.
+     */
+    float[] imageUrl(String url, String field) {
+        if (url.length() > 8192) {
+            throw ApiError.badRequest(field + ": a URL of " + url.length() + " characters; at most 8192");
+        }
+        if (!fetches.tryAcquire()) {
+            throw new ApiError(429, field + ": " + MAX_FETCHES + " URL fetches are already under way; try again");
+        }
+        byte[] body;
+        try {
+            body = fetcher.fetch(url).body();
+        } catch (UrlFetchException e) {
+            throw new ApiError(e.reason() == UrlFetchException.Reason.TOO_LARGE ? 413 : 400,
+                    field + ": not fetched: " + e.getMessage());
+        } finally {
+            fetches.release();
+        }
+        return images(List.of(body), field).get(0);
     }
 
     float[] indexed(long id) {

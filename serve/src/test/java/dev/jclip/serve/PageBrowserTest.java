@@ -108,4 +108,43 @@ class PageBrowserTest {
             }
         }
     }
+
+    /** Query by URL (issue 24): the URL box finds a served image by itself, and a refused URL shows why. */
+    @Test
+    void searchByImageUrl(@TempDir Path tmp) throws Exception {
+        requireBrowser();
+        Clip clip = Clip.load(TestIndex.model().toString());
+        ServerConfig cfg = ServerConfig.defaults().withHostPort("127.0.0.1", 0)
+                .withFetch(dev.jclip.search.fetch.FetchPolicy.defaults().withAllowPrivate(true)); // the image host is on loopback
+        try (ImageIndex index = TestIndex.build(clip, tmp.resolve("idx"));
+             ImageHost host = new ImageHost();
+             SearchServer server = SearchServer.start(clip, index, "vit-s", cfg)) {
+            ChromeOptions opts = new ChromeOptions();
+            opts.setBinary(CHROMIUM.toFile());
+            opts.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--window-size=1200,900", "--user-data-dir=" + tmp.resolve("profile"));
+            ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
+                    .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build(), opts);
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+                driver.get("http://127.0.0.1:" + server.port() + "/");
+                String url = host.url("/img/astronaut.png");
+                driver.findElement(By.id("image-url")).sendKeys(url);
+                driver.findElement(By.id("url-button")).click();
+                wait.until(d -> d.findElement(By.id("status")).getText().contains("results for the image at " + url));
+                WebElement first = driver.findElements(By.cssSelector(".tile")).get(0);
+                assertEquals("astronaut.png", first.findElement(By.cssSelector(".name")).getText());
+                assertEquals("1.000", first.findElement(By.cssSelector(".score")).getText());
+
+                WebElement box = driver.findElement(By.id("image-url"));
+                box.clear();
+                box.sendKeys(host.url("/loop"));
+                driver.findElement(By.id("url-button")).click();
+                wait.until(d -> d.findElement(By.id("status")).getText().contains("redirects"));
+                assertEquals("error", driver.findElement(By.id("status")).getAttribute("class"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
 }

@@ -167,7 +167,7 @@ class SearchServerTest {
         assertError(400, post("/knn-service", "{\"text\":\"a\",\"num_images\":100000}"), "between 1 and 100");
         assertError(400, post("/knn-service", "{\"text\":\"a\",\"modality\":\"text\"}"), "image embeddings only");
         assertError(404, post("/knn-service", "{\"text\":\"a\",\"indice_name\":\"other\"}"), "no index named");
-        assertError(400, post("/knn-service", "{\"image_url\":\"http://example.invalid/x.jpg\"}"), "fetches nothing");
+        assertError(400, post("/knn-service", "{\"image_url\":\"http://127.0.0.1/x.jpg\"}"), "a loopback address");
         assertError(400, post("/knn-service", "{\"embedding_input\":[1,2]}"), "64 numbers");
         assertError(400, post("/metadata", "{\"ids\":[\"x\"]}"), "ids[0]");
         assertError(400, post("/api/search", "{\"terms\":[]}"), "terms");

@@ -79,6 +79,13 @@
     if (!q) { say('Type what you are looking for.', true); return; }
     search([{text: q}], '"' + q + '"');
   });
+  // query by URL (issue 24): the server fetches it; its refusal (private address, too large, ...) shows as the error
+  document.getElementById('url-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const u = document.getElementById('image-url').value.trim();
+    if (!u) { say('Paste the URL of an image.', true); return; }
+    search([{url: u}], 'the image at ' + u);
+  });
   file.addEventListener('change', () => searchFile(file.files[0]));
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
