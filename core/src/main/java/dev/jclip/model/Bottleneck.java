@@ -2,6 +2,7 @@ package dev.jclip.model;
 
 import dev.jclip.model.layers.BatchNorm2d;
 import dev.jclip.model.layers.Conv2d;
+import dev.jclip.model.layers.ConvBn;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -17,6 +18,8 @@ public final class Bottleneck extends Module {
     public final Conv2d downConv;
     public final BatchNorm2d downBn;
     private final int stride;
+    /** The convolution-BN pairs as one unit: folded and fused for inference (see {@link ConvBn}). */
+    private final ConvBn unit1, unit2, unit3, downUnit;
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final Module downsample;
 
@@ -39,6 +42,20 @@ public final class Bottleneck extends Module {
             downBn = null;
             downsample = null;
         }
+        unit1 = new ConvBn(conv1, bn1);
+        unit2 = new ConvBn(conv2, bn2);
+        unit3 = new ConvBn(conv3, bn3);
+        downUnit = downConv == null ? null : new ConvBn(downConv, downBn);
+    }
+
+    /** Drops the inference copies of the folded convolutions. */
+    void releaseFolded() {
+        unit1.release();
+        unit2.release();
+        unit3.release();
+        if (downUnit != null) {
+            downUnit.release();
+        }
     }
 
     /** Every convolution of the block, the downsample branch's included. */
@@ -56,17 +73,17 @@ public final class Bottleneck extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        Tensor out = torch.relu(bn1.forward(conv1.forward(x)));
-        out = torch.relu(bn2.forward(conv2.forward(out)));
+        Tensor out = unit1.forward(x, null, true);
+        out = unit2.forward(out, null, true);
         if (stride > 1) {
             out = torch.avg_pool2d(out, stride);
         }
-        out = bn3.forward(conv3.forward(out));
         Tensor identity = x;
         if (downConv != null) {
             Tensor pooled = stride > 1 ? torch.avg_pool2d(x, stride) : x;
-            identity = downBn.forward(downConv.forward(pooled));
+            identity = downUnit.forward(pooled, null, false);
         }
-        return torch.relu(out.add(identity));
+        // relu(bn3(conv3(out)) + identity): the sum and the ReLU ride on the convolution
+        return unit3.forward(out, identity, true);
     }
 }

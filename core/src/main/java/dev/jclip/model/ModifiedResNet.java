@@ -3,6 +3,7 @@ package dev.jclip.model;
 import dev.jclip.runtime.Precision;
 import dev.jclip.model.layers.BatchNorm2d;
 import dev.jclip.model.layers.Conv2d;
+import dev.jclip.model.layers.ConvBn;
 import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
@@ -21,6 +22,8 @@ public final class ModifiedResNet extends Module implements ImageTower {
     public final BatchNorm2d bn1, bn2, bn3;
     public final AttentionPool2d attnpool;
     private final List<List<Bottleneck>> stages;
+    /** The stem's convolution-BN pairs, folded and fused for inference. */
+    private final ConvBn stem1, stem2, stem3;
     /** Java peers of container modules must stay reachable: libtorch calls back into them. */
     private final List<Module> containers = new ArrayList<>();
 
@@ -32,6 +35,9 @@ public final class ModifiedResNet extends Module implements ImageTower {
         bn2 = register_module("bn2", new BatchNorm2d(half));
         conv3 = register_module("conv3", new Conv2d(half, width, 3, 1, 1));
         bn3 = register_module("bn3", new BatchNorm2d(width));
+        stem1 = new ConvBn(conv1, bn1);
+        stem2 = new ConvBn(conv2, bn2);
+        stem3 = new ConvBn(conv3, bn3);
         List<List<Bottleneck>> s = new ArrayList<>();
         int inplanes = width;
         for (int i = 0; i < 4; i++) {
@@ -73,6 +79,14 @@ public final class ModifiedResNet extends Module implements ImageTower {
                 convs.addAll(b.convolutions());
             }
         }
+        for (ConvBn u : List.of(stem1, stem2, stem3)) {
+            u.release();
+        }
+        for (List<Bottleneck> stage : stages) {
+            for (Bottleneck b : stage) {
+                b.releaseFolded();
+            }
+        }
         for (Conv2d c : convs) {
             if (p == Precision.BF16) {
                 c.prepareBf16();
@@ -93,9 +107,9 @@ public final class ModifiedResNet extends Module implements ImageTower {
         if (!Precisions.isBf16(x)) {
             x = x.to(conv1.weight.scalar_type());
         }
-        x = torch.relu(bn1.forward(conv1.forward(x)));
-        x = torch.relu(bn2.forward(conv2.forward(x)));
-        x = torch.relu(bn3.forward(conv3.forward(x)));
+        x = stem1.forward(x, null, true);
+        x = stem2.forward(x, null, true);
+        x = stem3.forward(x, null, true);
         return torch.avg_pool2d(x, 2);
     }
 

@@ -18,6 +18,16 @@ public final class Conv2d extends Module {
         this.padding = padding;
     }
 
+    /** The stride, as the reference module's. */
+    public long stride() {
+        return stride;
+    }
+
+    /** The zero padding on every side. */
+    public long padding() {
+        return padding;
+    }
+
     static final boolean CHANNELS_LAST = dev.jclip.runtime.Convs.CHANNELS_LAST;
 
     /** The bf16 inference copy, channels-last when that layout is on; null in fp32. */

@@ -1,0 +1,95 @@
+package dev.jclip.model.layers;
+
+import dev.jclip.runtime.FusedConv;
+import dev.jclip.tensor.Torch;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A convolution followed by its batch norm, optionally a residual sum and a ReLU: the unit of
+ * CLIP's ResNet. While training, or whenever gradients are on, it runs the two modules as they
+ * are. For inference it folds the batch norm into the convolution once (weight × γ/√(σ²+ε),
+ * bias β − μ·γ/√(σ²+ε), computed in float64) and hands the rest to {@link FusedConv}. The folded
+ * copy is rebuilt when any of the five tensors it comes from changes (their version counters: a
+ * loaded checkpoint or an optimizer step bumps them) or the precision changes.
+ */
+public final class ConvBn {
+    private static final double EPS = 1e-5;
+    private final Conv2d conv;
+    private final BatchNorm2d bn;
+    private volatile Folded folded;
+
+    private record Folded(long[] versions, boolean bf16, Tensor weight, Tensor bias) {
+    }
+
+    public ConvBn(Conv2d conv, BatchNorm2d bn) {
+        this.conv = conv;
+        this.bn = bn;
+    }
+
+    /** {@code relu?(bn(conv(x)) + residual?)}; {@code residual} may be null. */
+    public Tensor forward(Tensor x, Tensor residual, boolean relu) {
+        if (bn.is_training() || GradMode.is_enabled()) {
+            Tensor y = bn.forward(conv.forward(x));
+            if (residual != null) {
+                y = y.add(residual);
+            }
+            return relu ? torch.relu(y) : y;
+        }
+        Folded f = folded(Torch.isBf16(x));
+        return FusedConv.forward(x, f.weight, f.bias, conv.stride(), conv.padding(), residual, relu);
+    }
+
+    /** Drops the folded copy (the precision changed or the weights are about to). */
+    public void release() {
+        folded = null;
+    }
+
+    private Folded folded(boolean bf16) {
+        long[] v = versions();
+        Folded f = folded;
+        if (f != null && f.bf16 == bf16 && java.util.Arrays.equals(f.versions, v)) {
+            return f;
+        }
+        synchronized (this) {
+            f = folded;
+            if (f == null || f.bf16 != bf16 || !java.util.Arrays.equals(f.versions, v)) {
+                f = fold(v, bf16);
+                folded = f;
+            }
+            return f;
+        }
+    }
+
+    private Folded fold(long[] versions, boolean bf16) {
+        Tensor w, b;
+        try (NoGradGuard ng = new NoGradGuard()) {
+            Tensor scale = bn.weight.to(torch.ScalarType.Double)
+                    .div(bn.runningVar.to(torch.ScalarType.Double).add(new Scalar(EPS)).sqrt());
+            Tensor wd = conv.weight.to(torch.ScalarType.Double).mul(scale.view(-1, 1, 1, 1));
+            Tensor bd = bn.bias.to(torch.ScalarType.Double).sub(bn.runningMean.to(torch.ScalarType.Double).mul(scale));
+            torch.ScalarType t = bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float;
+            w = wd.to(t).contiguous(torch.MemoryFormat.ChannelsLast);
+            b = bd.to(t).contiguous();
+        }
+        // The copy outlives the forward pass that made it: take it out of that pass's scope (detach
+        // drops the scope's reference, so take one first); the garbage collector frees a replaced copy.
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            w.retainReference();
+            b.retainReference();
+            scope.detach(w);
+            scope.detach(b);
+        }
+        return new Folded(versions, bf16, w, b);
+    }
+
+    private long[] versions() {
+        return new long[]{conv.weight.__dispatch__version(), bn.weight.__dispatch__version(), bn.bias.__dispatch__version(),
+                bn.runningMean.__dispatch__version(), bn.runningVar.__dispatch__version()};
+    }
+}
