@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SplitTreesTest {
     /** A 46-class tree that any machine can build, with Caltech's look-alike groups and renames. */
-    private static final List<String> SYNTHETIC = List.of("ant", "bass", "cup", "dolphin", "ewer", "ferry", "gerenuk",
+    static final List<String> SYNTHETIC = List.of("ant", "bass", "cup", "dolphin", "ewer", "ferry", "gerenuk",
             "hawksbill", "ibis", "kangaroo", "lamp", "lobster", "mayfly", "nautilus", "okapi", "pagoda", "pizza", "rhino",
             "scorpion", "stapler", "tick", "umbrella", "wrench", "yin_yang", "anchor", "barrel", "brain", "camera", "cannon",
             "dragonfly", "emu", "flamingo", "garfield", "hedgehog", "ketch", "Faces", "Faces_easy", "cougar_face",
