@@ -1,6 +1,5 @@
 package dev.jclip.experiments.zst;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.Arrays;
  *   row SEED TOWER RUN SECONDS   the run's results.tsv row
  *   table OUT                    OUT/table.md from OUT/results.tsv (also printed)
  *   report OUT                   every table of docs/zero-shot-transfer.md from the run folders
+ *   calibration MODEL EVAL SEEN  the calibrations tried on validation-unseen ({@link ZsCalibration})
  * </pre>
  * SHARED (environment) is the shared data folder for {@code extra}, default ../shared.
  */
@@ -24,7 +24,7 @@ public final class Zst {
     private Zst() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             usage("no step given");
         }
@@ -63,6 +63,10 @@ public final class Zst {
                 need(a, 1, "report OUT");
                 System.out.print(RunReport.render(RunReport.runs(Path.of(a[0]))));
             }
+            case "calibration" -> {
+                need(a, 3, "calibration MODEL EVAL_DIR SEEN_TRAIN_DIR");
+                ZsCalibration.main(a);
+            }
             default -> usage("unknown step: " + args[0]);
         }
     }
@@ -76,7 +80,7 @@ public final class Zst {
     private static void usage(String why) {
         System.err.println(why);
         System.err.println("steps: split DATA OUT SEED | extra OUT [N] | gloss OUT | best RUN | row SEED TOWER RUN SECONDS"
-                + " | table OUT | report OUT   (docs/zero-shot-transfer.md)");
+                + " | table OUT | report OUT | calibration MODEL EVAL_DIR SEEN_TRAIN_DIR   (docs/zero-shot-transfer.md)");
         System.exit(2);
     }
 }

@@ -1,3 +1,5 @@
+package dev.jclip.experiments.zst;
+
 import dev.jclip.Clip;
 import dev.jclip.runtime.Precision;
 import dev.jclip.zeroshot.*;
@@ -8,9 +10,14 @@ import java.util.stream.*;
  * Zero-shot calibrations tried on validation-unseen (docs/zero-shot-transfer.md, "Calibration"):
  * plain, centred, CSLS and z-scoring against seen training images, ConSE over the seen class
  * names, and (for reference only, not zero-shot) z-scoring over the evaluated images.
- * Run: java -cp "cli/target/jclip-cli.jar:cli/target/lib/*" scripts/ZsCalibration.java MODEL EVAL_DIR SEEN_TRAIN_DIR
+ * Run: {@code scripts/zst.sh calibration MODEL EVAL_DIR SEEN_TRAIN_DIR}. A probe of ideas, not a tool:
+ * what worked became {@code clip eval zeroshot --calibrate-on}.
  */
-public class ZsCalibration {
+public final class ZsCalibration {
+  private ZsCalibration() {
+  }
+
+
   static List<Path> files(Path dir, List<String> names, List<Integer> labels, int perClassMax) throws Exception {
     List<Path> out = new ArrayList<>();
     List<String> cls = Files.list(dir).filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
@@ -32,9 +39,9 @@ public class ZsCalibration {
     int maxPred = Arrays.stream(pred).max().getAsInt();
     System.out.printf("%-22s top1 %.3f  mean recall %.3f  largest predicted class %d/%d%n", name, (double) ok / score.length, mr, maxPred, score.length);
   }
+  /** MODEL EVAL_DIR SEEN_TRAIN_DIR: class folders of the evaluated set and of the seen training images. */
   public static void main(String[] a) throws Exception {
     Path eval = Path.of(a[1]), ref = Path.of(a[2]);
-    int k = a.length > 3 ? Integer.parseInt(a[3]) : 10;
     try (Clip clip = Clip.load(a[0], Precision.FP32)) {
       List<String> names = new ArrayList<>(); List<Integer> labels = new ArrayList<>();
       List<Path> ev = files(eval, names, labels, 1000);
