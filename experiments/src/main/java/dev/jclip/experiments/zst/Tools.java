@@ -29,6 +29,8 @@ final class Tools {
                 deb = s.filter(p -> p.toString().endsWith(".deb")).findFirst()
                         .orElseThrow(() -> new IOException("apt-get download " + name + " left no .deb"));
             }
+            // dpkg-deb makes only the last folder of dest (zst_common.py failed on a fresh OUT for that)
+            Files.createDirectories(dest);
             run(null, "dpkg-deb", "-x", deb.toString(), dest.toString());
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
