@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Tab-separated files as Python's {@code csv} module writes and reads them with
  * {@code delimiter="\t", lineterminator="\n"}: a field holding a tab, a double quote or a newline
- * is quoted, quotes doubled; a row of one empty field is written {@code ""}. The training-data
- * reader of jclip parses these files the same way, so captions with quotes survive.
+ * is quoted, quotes doubled; a row of one empty field is written {@code ""}. jclip's
+ * {@code CsvDataset} (commons-csv, default quoting) reads them back alike, so captions with quotes survive.
  */
 final class Tsv {
     private Tsv() {
