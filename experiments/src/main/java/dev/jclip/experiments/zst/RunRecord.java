@@ -92,16 +92,7 @@ public record RunRecord(String split, String tower, int step, double loss, Map<S
             }
             JsonNode zs = rp.get("zeroshot_top1");
             probeZs = zs == null || zs.isNull() ? null : zs.asDouble();
-            JsonNode e = rp.get("effective_shots");
-            if (e != null && !e.isNull() && !e.isEmpty()) {
-                String bound = switch (e.get("bound").asText()) {
-                    case "at_most" -> "≤ ";
-                    case "more_than" -> "> ";
-                    case "interpolated" -> "";
-                    default -> throw new IllegalArgumentException("unknown bound: " + e.get("bound"));
-                };
-                eff = bound + Py.general(e.get("shots").asDouble(), 2);
-            }
+            eff = RunSummary.effectiveShots(rp.get("effective_shots"), "≤ ", "> ");
         }
         return new RunRecord(split, tower, best.step(), loss, m, probe, probeZs, eff);
     }

@@ -81,17 +81,24 @@ public final class RunSummary {
         for (JsonNode pt : r.path("points")) {
             pts.add(pt.get("shots").asText() + ":" + Py.fixed(100 * pt.get("mean").asDouble(), 1));
         }
-        JsonNode e = r.get("effective_shots");
-        String eff = "-";
-        if (e != null && !e.isNull() && !e.isEmpty()) {
-            String bound = switch (e.get("bound").asText()) {
-                case "at_most" -> "<=";
-                case "more_than" -> ">";
-                case "interpolated" -> "";
-                default -> throw new IllegalArgumentException("unknown bound: " + e.get("bound"));
-            };
-            eff = bound + Py.general(e.get("shots").asDouble(), 2);
+        String eff = effectiveShots(r.get("effective_shots"), "<=", ">");
+        return new String[]{pts.isEmpty() ? "?" : String.join(";", pts), eff == null ? "-" : eff};
+    }
+
+    /**
+     * The effective shots of a probe's results.json ({@code "%.2g"} after the bound's sign), or null
+     * when the probe found none; results.tsv writes the bounds "<=" and ">", the report "≤ " and "> ".
+     */
+    static String effectiveShots(JsonNode e, String atMost, String moreThan) {
+        if (e == null || e.isNull() || e.isEmpty()) {
+            return null;
         }
-        return new String[]{pts.isEmpty() ? "?" : String.join(";", pts), eff};
+        String bound = switch (e.get("bound").asText()) {
+            case "at_most" -> atMost;
+            case "more_than" -> moreThan;
+            case "interpolated" -> "";
+            default -> throw new IllegalArgumentException("unknown bound: " + e.get("bound"));
+        };
+        return bound + Py.general(e.get("shots").asDouble(), 2);
     }
 }
