@@ -6,7 +6,7 @@
 # test-unseen and the seen classes (image features come from the evaluation cache).
 # DESCRIBE=1 adds a third choice for runs trained without definitions (DATA=mixed): prompts that
 # describe each class, its name followed by its WordNet definition (the *-gloss trees of
-# scripts/zst-gloss.py), evaluated plain, centred and calibrated on val-unseen and test-unseen. The
+# `scripts/zst.sh gloss`), evaluated plain, centred and calibrated on val-unseen and test-unseen. The
 # from-scratch text tower has never been trained on the definitions' words.
 # Usage: [DATA=gloss | DESCRIBE=1] scripts/zst-center.sh [OUT]
 set -euo pipefail
@@ -36,7 +36,7 @@ for run in "$out"/split-*/*/; do
   ev eval-val-calibrated "$split/val-unseen$g" --calibrate-on "$split/train-seen"
   ev eval-unseen-calibrated "$split/unseen-test$g" --calibrate-on "$split/train-seen"
   if [[ ${DESCRIBE:-0} == 1 ]]; then
-    [[ -d "$split/val-unseen-gloss" ]] || python3 "$root/scripts/zst-gloss.py" "$out"
+    [[ -d "$split/val-unseen-gloss" ]] || "$root/scripts/zst.sh" gloss "$out"
     for set in val:val-unseen-gloss unseen:unseen-test-gloss; do
       name="${set%%:*}"; data="$split/${set#*:}"
       ev "eval-$name-desc" "$data"

@@ -31,7 +31,7 @@ class FingerprintTest {
         Path linkB = Files.createSymbolicLink(tmp.resolve("link-b"), b);
         assertNotEquals(key(linkA), key(linkB), "two linked splits must not share cached features");
         assertEquals(key(a), key(linkA), "a link to a folder is the folder");
-        // a split made of linked class folders, as scripts/zst-split.py writes them
+        // a split made of linked class folders, as the zero-shot transfer split (experiments module, SplitTrees) writes them
         Path split = Files.createDirectories(tmp.resolve("split"));
         Files.createSymbolicLink(split.resolve("cat"), b.resolve("cat"));
         assertEquals(key(b), key(split));
