@@ -147,11 +147,11 @@ public final class Indexer {
                     caps = captions.captionsFor(f);
                     capKey = ImageIndex.captionKey(caps);
                 } catch (IOException ex) {
-                    // the image is still indexed, without captions; the key differs from any real
-                    // one, so the image is tried again once its caption file is readable
+                    // nothing is lost: the image keeps the captions it had (a new image gets none),
+                    // and its key is kept, so the file is read again on the next run
                     captionErrors.add(new BadFile(key, ex.getMessage()));
-                    caps = List.of();
-                    capKey = "unreadable";
+                    caps = e != null ? e.captions() : List.of();
+                    capKey = e != null ? Objects.requireNonNullElse(index.captionKeyOf(key), "") : "unreadable";
                 }
             }
             boolean sameCaptions = capKey == null || e == null || e.isBad()

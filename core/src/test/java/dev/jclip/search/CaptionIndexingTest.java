@@ -7,7 +7,6 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,22 +70,25 @@ class CaptionIndexingTest {
             assertEquals(1, again.captions());
             assertEquals(2, idx.textCount());
 
+            // a directory where the caption file should be: unreadable even for root
             Path cat = imgs.resolve("cat.txt");
-            Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("---------"));
-            try {
-                if (Files.isReadable(cat)) {
-                    return; // running as root: nothing is unreadable
-                }
-                IndexReport bad = indexer.run(idx, List.of(imgs));
-                assertEquals(1, bad.captionErrors().size());
-                assertTrue(bad.captionErrors().get(0).reason().contains("cannot read caption file " + cat + ": permission denied"),
-                        bad.captionErrors().get(0).reason());
-                assertEquals(3, idx.size(), "the image stays in the index");
-            } finally {
-                Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("rw-r--r--"));
-            }
+            String caption = Files.readString(cat);
+            Files.delete(cat);
+            Files.createDirectory(cat);
+            IndexReport bad = indexer.run(idx, List.of(imgs));
+            assertEquals(1, bad.captionErrors().size());
+            assertTrue(bad.captionErrors().get(0).reason().startsWith("cannot read caption file " + cat + ": "),
+                    bad.captionErrors().get(0).reason());
+            assertEquals(0, bad.embedded(), "the image keeps what it had");
+            assertEquals(3, idx.size(), "no image is lost");
+            assertEquals(2, idx.textCount(), "no caption is lost");
+            Files.delete(cat);
+            Files.writeString(cat, caption);
+            Files.writeString(cat, "a cat\n");
             IndexReport fixed = indexer.run(idx, List.of(imgs));
-            assertEquals(1, fixed.embedded(), "readable again: the image gets its caption back");
+            assertEquals(1, fixed.embedded(), "readable again and changed: the image is embedded with its new caption");
+            assertEquals(List.of("a cat"), idx.search(new SearchRequest(null, "cat", Modality.IMAGE, SearchFilter.none(), 1, false,
+                    -2, 10, Ranking.BM25, 1)).get(0).entry().captions());
             assertEquals(2, idx.textCount());
         }
     }
