@@ -70,6 +70,9 @@ final class IndexCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
     List<Path> paths;
 
+    @Mixin
+    TextSources textSources;
+
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
@@ -79,9 +82,14 @@ final class IndexCommand implements Callable<Integer> {
             }
             return importEmbeddings(dir);
         }
-        if (paths == null || paths.isEmpty()) {
-            throw new IllegalArgumentException("give the folders or image files to index (or --from-embeddings DIR)");
+        if ((paths == null || paths.isEmpty()) && !textSources.hasTexts()) {
+            throw new IllegalArgumentException("give the folders or image files to index (or --texts FILE, or --from-embeddings DIR)");
         }
+        if (paths == null) {
+            paths = List.of();
+        }
+        // read an explicit captions file before the model loads and the index opens: an unreadable one changes nothing
+        dev.jclip.search.CaptionSource captionSource = textSources.captionSource();
         IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
         String m = model != null ? model : recorded != null ? recorded.model() : null;
         if (m == null) {
@@ -97,7 +105,9 @@ final class IndexCommand implements Callable<Integer> {
                     + ", not " + m + "; use another --index or delete this one");
         }
         long l0 = System.nanoTime();
-        Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.IMAGE); // indexing embeds images only
+        // images only unless captions or texts are asked for: the text tower is then loaded too
+        Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.forInputs(captionSource != null || textSources.hasTexts(),
+                !paths.isEmpty()));
         double loadSeconds = (System.nanoTime() - l0) / 1e9;
         IndexSettings settings = new IndexSettings(recorded != null ? recorded.model() : ModelFingerprint.recordedName(m),
                 fingerprint, clip.precision().name().toLowerCase(Locale.ROOT), clip.config().embedDim(), q);
@@ -106,11 +116,13 @@ final class IndexCommand implements Callable<Integer> {
         if (threads != null) {
             indexer.threads(threads);
         }
+        textSources.configure(indexer, captionSource, clip);
         IndexReport r;
-        int total;
+        int total, texts;
         try (ImageIndex index = ImageIndex.openForWriting(dir, settings)) {
             r = indexer.run(index, paths);
             total = index.size();
+            texts = index.textCount();
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -128,6 +140,7 @@ final class IndexCommand implements Callable<Integer> {
             out.put("bad", r.bad());
             out.put("commits", r.commits());
             out.put("images_in_index", total);
+            TextSources.report(out, r, texts);
             out.put("model_load_s", loadSeconds);
             out.put("seconds", r.seconds());
             out.put("images_per_s", r.imagesPerSecond());
@@ -144,6 +157,7 @@ final class IndexCommand implements Callable<Integer> {
                     r.embedded(), r.added(), r.updated(), r.seconds(), r.imagesPerSecond(), r.unchanged(), r.removed(),
                     r.bad().size() + r.knownBad(), total, dir);
         }
+        TextSources.print(r, texts);
         if (!r.bad().isEmpty()) {
             System.out.println("skipped " + r.bad().size() + " bad files:");
             for (BadFile b : r.bad()) {
