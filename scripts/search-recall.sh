@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Search 2.0 figures for docs/search.md: filtered-HNSW recall@10 against exact filtered search on
+# synthetic vectors (1% and 10% filters), and COCO-mini text→image recall through the index for
+# vector, BM25 and hybrid ranking beside `clip eval retrieval`'s exact figures for the same model.
+#
+#   scripts/search-recall.sh filtered [N=100000] [DIM=512] [QUERIES=200]
+#   scripts/search-recall.sh coco MODEL [STORED=2]
+#
+# Work folders go under ${WORK:-target/search-recall} (the filtered index is reused when it exists).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${WORK:-$root/target/search-recall}"
+coco="${COCO:-$root/../shared/data/coco-mini}"
+mkdir -p "$work"
+"$root/clip" --help >/dev/null # builds the jars when the sources changed
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+cp="$root/cli/target/jclip-cli.jar:$root/cli/target/lib/*"
+echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+case "${1:-}" in
+  filtered)
+    n="${2:-100000}" dim="${3:-512}" queries="${4:-200}"
+    java -Xmx3g -cp "$cp" dev.jclip.search.SearchRecall filtered "$n" "$dim" "$queries" "$work/filtered-$n-$dim"
+    ;;
+  coco)
+    model="${2:?give the model}" stored="${3:-2}"
+    rm -rf "$work/coco-index"
+    java -Xmx3g -cp "$cp" dev.jclip.search.SearchRecall coco "$model" \
+      "$coco/annotations/captions_val2017.json" "$coco/val2017" "$work/coco-index" "$stored"
+    "$root/clip" eval retrieval -m "$model" --data "$coco/annotations/captions_val2017.json" --images "$coco/val2017"
+    ;;
+  *)
+    sed -n '2,9p' "$0" >&2
+    exit 2
+    ;;
+esac
