@@ -14,7 +14,10 @@ coco="${COCO:-$root/../shared/data/coco-mini}"
 mkdir -p "$work"
 "$root/clip" --help >/dev/null # builds the jars when the sources changed
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-cp="$root/cli/target/jclip-cli.jar:$root/cli/target/lib/*"
+# run from a copy of the jars: a rebuild during a long run must not rewrite the jars under the JVM
+rm -rf "$work/jars" && mkdir -p "$work/jars/lib"
+cp "$root/cli/target/jclip-cli.jar" "$work/jars/" && cp "$root/cli/target/lib/"*.jar "$work/jars/lib/"
+cp="$work/jars/jclip-cli.jar:$work/jars/lib/*"
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 case "${1:-}" in
   filtered)
@@ -23,9 +26,9 @@ case "${1:-}" in
     ;;
   coco)
     model="${2:?give the model}" stored="${3:-2}"
-    rm -rf "$work/coco-index"
+    rm -rf "$work/coco-index-$stored"
     java -Xmx3g -cp "$cp" dev.jclip.search.SearchRecall coco "$model" \
-      "$coco/annotations/captions_val2017.json" "$coco/val2017" "$work/coco-index" "$stored"
+      "$coco/annotations/captions_val2017.json" "$coco/val2017" "$work/coco-index-$stored" "$stored"
     "$root/clip" eval retrieval -m "$model" --data "$coco/annotations/captions_val2017.json" --images "$coco/val2017"
     ;;
   *)

@@ -157,7 +157,7 @@ final class IndexCommand implements Callable<Integer> {
                     r.embedded(), r.added(), r.updated(), r.seconds(), r.imagesPerSecond(), r.unchanged(), r.removed(),
                     r.bad().size() + r.knownBad(), total, dir);
         }
-        TextSources.print(r, texts);
+        TextSources.print(r, texts, clip.config().contextLength());
         if (!r.bad().isEmpty()) {
             System.out.println("skipped " + r.bad().size() + " bad files:");
             for (BadFile b : r.bad()) {

@@ -57,12 +57,13 @@ final class TextSources {
         out.put("texts_in_index", textsInIndex);
     }
 
-    static void print(IndexReport r, int textsInIndex) {
+    static void print(IndexReport r, int textsInIndex, int contextLength) {
         if (r.captions() + r.texts() > 0 || textsInIndex > 0) {
             System.out.printf("embedded %d captions and %d texts; the index holds %d texts%n", r.captions(), r.texts(), textsInIndex);
         }
         if (r.truncated() > 0) {
-            System.out.println(r.truncated() + " captions or texts were longer than the model's context and were embedded truncated");
+            System.out.println(r.truncated() + " captions or texts were longer than the model's " + contextLength
+                    + "-token context and were embedded truncated");
         }
         if (!r.captionErrors().isEmpty()) {
             System.out.println("could not read " + r.captionErrors().size() + " caption files (their images keep the captions they had):");

@@ -6,7 +6,6 @@ import dev.jclip.runtime.Precision;
 import dev.jclip.zeroshot.Vectors;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,7 +148,10 @@ public final class SearchRecall {
             rows.put("vector, exact, all " + all.size() + " captions", recall(index, clip, all, allTarget, Ranking.VECTOR, true));
             rows.put("vector, HNSW, " + heldOut.size() + " held-out captions", recall(index, clip, heldOut, heldTarget, Ranking.VECTOR, false));
             rows.put("BM25, " + heldOut.size() + " held-out captions", recall(index, clip, heldOut, heldTarget, Ranking.BM25, false));
-            rows.put("hybrid (RRF, weight 1), " + heldOut.size() + " held-out captions", recall(index, clip, heldOut, heldTarget, Ranking.HYBRID, false));
+            for (double w : new double[]{1, 2, 4}) {
+                rows.put("hybrid (RRF, BM25 weight " + (int) w + "), " + heldOut.size() + " held-out captions",
+                        recall(index, clip, heldOut, heldTarget, Ranking.HYBRID, false, w));
+            }
             System.out.println("| text → image | R@1 | R@5 | R@10 |");
             System.out.println("|---|---|---|---|");
             rows.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %.2f%% |%n", k, 100 * v[0], 100 * v[1], 100 * v[2]));
@@ -159,6 +161,11 @@ public final class SearchRecall {
     /** Share of queries whose own image is among the first 1, 5 and 10 results. */
     private static double[] recall(ImageIndex index, Clip clip, List<String> queries, List<String> targets, Ranking ranking,
                                    boolean exact) throws IOException {
+        return recall(index, clip, queries, targets, ranking, exact, 1);
+    }
+
+    private static double[] recall(ImageIndex index, Clip clip, List<String> queries, List<String> targets, Ranking ranking,
+                                   boolean exact, double lexicalWeight) throws IOException {
         double[] hits = new double[3];
         for (int i = 0; i < queries.size(); i += 64) {
             List<String> chunk = queries.subList(i, Math.min(queries.size(), i + 64));
@@ -166,7 +173,7 @@ public final class SearchRecall {
             for (int j = 0; j < chunk.size(); j++) {
                 SearchRequest r = new SearchRequest(v == null ? null : Vectors.normalized(v[j]),
                         ranking == Ranking.VECTOR ? null : chunk.get(j), Modality.IMAGE, SearchFilter.none(), 10, exact, -2f,
-                        ImageIndex.DEFAULT_CANDIDATES, ranking, 1);
+                        ImageIndex.DEFAULT_CANDIDATES, ranking, lexicalWeight);
                 List<Hit> res = index.search(r);
                 int rank = -1;
                 for (int k = 0; k < res.size(); k++) {
