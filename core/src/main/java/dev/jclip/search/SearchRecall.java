@@ -54,7 +54,17 @@ public final class SearchRecall {
         }
         IndexSettings settings = new IndexSettings("synthetic", "synthetic-42-" + n + "-" + dim, "fp32", dim, Quantization.NONE);
         long t0 = System.nanoTime();
-        boolean built = ImageIndex.exists(dir);
+        boolean built = false;
+        if (ImageIndex.exists(dir)) {
+            try (ImageIndex old = ImageIndex.openReadOnly(dir)) {
+                built = old.size() == n;
+            }
+            if (!built) { // a run killed before its commit: start again
+                try (var files = java.nio.file.Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
         try (ImageIndex index = ImageIndex.openForWriting(dir, settings)) {
             if (!built) {
                 for (int i = 0; i < n; i++) {
