@@ -7,8 +7,6 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsForma
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.IntPoint;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -25,7 +23,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -37,13 +34,10 @@ import org.apache.lucene.util.Bits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 
 /**
@@ -259,9 +253,9 @@ public final class ImageIndex implements AutoCloseable {
         }
         // IndexWriter is thread-safe, and the HNSW insertion inside updateDocument is the costly
         // part: outside the lock, several threads can build (one segment's graph each) at once
-        Document doc = base(id, path, size, mtimeMillis);
+        Document doc = IndexDocuments.base(id, path, size, mtimeMillis);
         doc.add(new StringField(F_KIND, Modality.IMAGE.label(), Field.Store.NO));
-        addPixels(doc, width, height);
+        IndexDocuments.addPixels(doc, width, height);
         for (String c : captions) {
             doc.add(new TextField(F_CAPTION, c, Field.Store.YES));
         }
@@ -270,10 +264,10 @@ public final class ImageIndex implements AutoCloseable {
         writer().updateDocument(new Term(F_PATH, path), doc);
         writer().deleteDocuments(new Term(F_SOURCE, path));
         for (int i = 0; i < captions.size(); i++) {
-            Document t = textDoc(captionIds[i], path + "#" + i, path, size, mtimeMillis, captions.get(i),
+            Document t = IndexDocuments.text(captionIds[i], path + "#" + i, path, size, mtimeMillis, captions.get(i),
                     unit(captionVectors[i], path + "#" + i));
             t.add(new StoredField(F_IMAGE_ID, id));
-            addPixels(t, width, height);
+            IndexDocuments.addPixels(t, width, height);
             writer().addDocument(t);
         }
         return id;
@@ -297,7 +291,7 @@ public final class ImageIndex implements AutoCloseable {
             synchronized (this) {
                 id = nextId++;
             }
-            writer().addDocument(textDoc(id, source + "#" + lines.get(i), source, size, mtimeMillis, texts.get(i),
+            writer().addDocument(IndexDocuments.text(id, source + "#" + lines.get(i), source, size, mtimeMillis, texts.get(i),
                     unit(vectors[i], source + "#" + lines.get(i))));
         }
     }
@@ -305,15 +299,6 @@ public final class ImageIndex implements AutoCloseable {
     /** Removes the text entries that came from {@code source} (an image's captions or a collection file). */
     public void removeTexts(String source) throws IOException {
         writer().deleteDocuments(new Term(F_SOURCE, source));
-    }
-
-    private Document textDoc(long id, String key, String source, long size, long mtimeMillis, String text, float[] unit) {
-        Document t = base(id, key, size, mtimeMillis);
-        t.add(new StringField(F_KIND, Modality.TEXT.label(), Field.Store.YES));
-        t.add(new StringField(F_SOURCE, source, Field.Store.YES));
-        t.add(new TextField(F_CAPTION, text, Field.Store.YES));
-        t.add(new KnnFloatVectorField(F_TEXT_VECTOR, unit, VectorSimilarityFunction.DOT_PRODUCT));
-        return t;
     }
 
     private float[] unit(float[] vector, String what) {
@@ -329,33 +314,12 @@ public final class ImageIndex implements AutoCloseable {
         return unit;
     }
 
-    private static void addPixels(Document doc, int width, int height) {
-        doc.add(new StoredField(F_WIDTH, width));
-        doc.add(new StoredField(F_HEIGHT, height));
-        doc.add(new IntPoint(F_WIDTH, width));
-        doc.add(new IntPoint(F_HEIGHT, height));
-    }
-
     /** Records a file that could not be decoded (no vector), so that it is not retried while unchanged. */
     public synchronized void addBad(String path, long size, long mtimeMillis, String reason) throws IOException {
-        Document doc = base(idFor(path), path, size, mtimeMillis);
+        Document doc = IndexDocuments.base(idFor(path), path, size, mtimeMillis);
         doc.add(new StoredField(F_BAD, reason));
         writer().updateDocument(new Term(F_PATH, path), doc);
         writer().deleteDocuments(new Term(F_SOURCE, path));
-    }
-
-    private Document base(long id, String path, long size, long mtimeMillis) {
-        Document doc = new Document();
-        doc.add(new StringField(F_ID, Long.toString(id), Field.Store.YES));
-        doc.add(new StringField(F_PATH, path, Field.Store.YES));
-        doc.add(new StoredField(F_SIZE, size));
-        doc.add(new StoredField(F_MTIME, mtimeMillis));
-        doc.add(new LongPoint(F_MTIME, mtimeMillis));
-        String name = Path.of(path.contains("#") ? path.substring(0, path.lastIndexOf('#')) : path).getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        doc.add(new StringField(F_EXT, dot > 0 ? name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "", Field.Store.NO));
-        doc.add(new TextField(F_NAME, Bm25.nameWords(name), Field.Store.NO));
-        return doc;
     }
 
     private long idFor(String path) {
@@ -395,7 +359,7 @@ public final class ImageIndex implements AutoCloseable {
                 StoredFields sf = r.storedFields();
                 for (int d = 0; d < r.maxDoc(); d++) {
                     if (live == null || live.get(d)) {
-                        IndexEntry e = entry(sf.document(d));
+                        IndexEntry e = IndexDocuments.entry(sf.document(d));
                         if (e.modality() == Modality.IMAGE) {
                             out.put(e.path(), e);
                         }
@@ -415,7 +379,7 @@ public final class ImageIndex implements AutoCloseable {
         IndexSearcher s = searchers.acquire();
         try {
             for (ScoreDoc sd : s.search(new TermQuery(new Term(F_KIND, Modality.TEXT.label())), Integer.MAX_VALUE).scoreDocs) {
-                IndexEntry e = entry(s.storedFields().document(sd.doc));
+                IndexEntry e = IndexDocuments.entry(s.storedFields().document(sd.doc));
                 out.putIfAbsent(e.source(), new long[]{e.size(), e.mtimeMillis()});
             }
         } finally {
@@ -483,20 +447,10 @@ public final class ImageIndex implements AutoCloseable {
             if (td.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            return Optional.of(entry(s.storedFields().document(td.scoreDocs[0].doc)));
+            return Optional.of(IndexDocuments.entry(s.storedFields().document(td.scoreDocs[0].doc)));
         } finally {
             searchers.release(s);
         }
-    }
-
-    static IndexEntry entry(Document d) {
-        boolean text = Modality.TEXT.label().equals(d.get(F_KIND));
-        return new IndexEntry(Long.parseLong(d.get(F_ID)), d.get(F_PATH),
-                d.getField(F_SIZE).numericValue().longValue(), d.getField(F_MTIME).numericValue().longValue(),
-                d.getField(F_WIDTH) == null ? 0 : d.getField(F_WIDTH).numericValue().intValue(),
-                d.getField(F_HEIGHT) == null ? 0 : d.getField(F_HEIGHT).numericValue().intValue(),
-                d.get(F_BAD), text ? Modality.TEXT : Modality.IMAGE, List.of(d.getValues(F_CAPTION)), d.get(F_SOURCE),
-                d.getField(F_IMAGE_ID) == null ? -1 : d.getField(F_IMAGE_ID).numericValue().longValue());
     }
 
     /** The stored caption key of the image at {@code path} (null when the image is unknown or was indexed without one). */
@@ -561,7 +515,7 @@ public final class ImageIndex implements AutoCloseable {
                 StoredFields sf = leaf.reader().storedFields();
                 for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
                     if (live == null || live.get(d)) {
-                        each.accept(entry(sf.document(d)), v.vectorValue().clone());
+                        each.accept(IndexDocuments.entry(sf.document(d)), v.vectorValue().clone());
                     }
                 }
             }

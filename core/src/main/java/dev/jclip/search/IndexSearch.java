@@ -78,7 +78,7 @@ final class IndexSearch {
                 }
                 continue;
             }
-            hits.add(new Hit(ImageIndex.entry(sf.document(h.doc)), score));
+            hits.add(new Hit(IndexDocuments.entry(sf.document(h.doc)), score));
         }
         return hits;
     }
