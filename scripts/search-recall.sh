@@ -3,7 +3,7 @@
 # synthetic vectors (1% and 10% filters), and COCO-mini text→image recall through the index for
 # vector, BM25 and hybrid ranking beside `clip eval retrieval`'s exact figures for the same model.
 #
-#   scripts/search-recall.sh filtered [N=100000] [DIM=512] [QUERIES=200]
+#   scripts/search-recall.sh filtered [N=100000] [DIM=512] [QUERIES=200] [clustered|uniform]
 #   scripts/search-recall.sh coco MODEL [STORED=2]
 #
 # Work folders go under ${WORK:-target/search-recall} (the filtered index is reused when it exists).
@@ -21,8 +21,8 @@ cp="$work/jars/jclip-cli.jar:$work/jars/lib/*"
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 case "${1:-}" in
   filtered)
-    n="${2:-100000}" dim="${3:-512}" queries="${4:-200}"
-    java -Xmx3g -cp "$cp" dev.jclip.search.SearchRecall filtered "$n" "$dim" "$queries" "$work/filtered-$n-$dim"
+    n="${2:-100000}" dim="${3:-512}" queries="${4:-200}" dist="${5:-clustered}"
+    java -Xmx3g -cp "$cp" dev.jclip.search.SearchRecall filtered "$n" "$dim" "$queries" "$work/filtered-$n-$dim-$dist" "$dist"
     ;;
   coco)
     model="${2:?give the model}" stored="${3:-2}"

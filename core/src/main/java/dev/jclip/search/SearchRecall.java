@@ -21,8 +21,8 @@ import java.util.Set;
  * The measurements behind docs/search.md's filter and hybrid tables (run by
  * {@code scripts/search-recall.sh}):
  * <ul>
- *   <li>{@code filtered N DIM QUERIES DIR}: N synthetic clustered unit vectors (as {@code clip bench
- *       --task search}), each with a width of {@code i % 100}; for no filter, a 10% and a 1% filter
+ *   <li>{@code filtered N DIM QUERIES DIR [clustered|uniform]}: N synthetic unit vectors (as {@code clip
+ *       bench --task search}: clustered by default, or uniform on the sphere), each with a width of {@code i % 100}; for no filter, a 10% and a 1% filter
  *       ({@code width:0..9}, {@code width:0..0}), recall@10 of the filtered HNSW search against the
  *       exact filtered scan, and both rates.</li>
  *   <li>{@code coco MODEL CAPTIONS_JSON IMAGES DIR STORED}: indexes the images with their first STORED
@@ -37,7 +37,8 @@ public final class SearchRecall {
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 5 && args[0].equals("filtered")) {
-            filtered(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+            filtered(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
+                    args.length < 6 || !args[5].equals("uniform"));
         } else if (args.length >= 6 && args[0].equals("coco")) {
             coco(args[1], Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), Integer.parseInt(args[5]));
         } else {
@@ -46,13 +47,13 @@ public final class SearchRecall {
         }
     }
 
-    static void filtered(int n, int dim, int queries, Path dir) throws IOException {
+    static void filtered(int n, int dim, int queries, Path dir, boolean clustered) throws IOException {
         Random rnd = new Random(42);
-        float[][] centres = new float[Math.max(16, n / 500)][];
+        float[][] centres = new float[clustered ? Math.max(16, n / 500) : 0][];
         for (int c = 0; c < centres.length; c++) {
             centres[c] = SearchBench.gaussian(rnd, dim, 1);
         }
-        IndexSettings settings = new IndexSettings("synthetic", "synthetic-42-" + n + "-" + dim, "fp32", dim, Quantization.NONE);
+        IndexSettings settings = new IndexSettings("synthetic", "synthetic-42-" + n + "-" + dim + (clustered ? "" : "-uniform"), "fp32", dim, Quantization.NONE);
         long t0 = System.nanoTime();
         boolean built = false;
         if (ImageIndex.exists(dir)) {
@@ -76,7 +77,8 @@ public final class SearchRecall {
                     SearchBench.draw(rnd, centres, dim); // same query stream as a fresh build
                 }
             }
-            System.out.printf(Locale.ROOT, "%s %d vectors of width %d in %.1f s%n", built ? "reused" : "built", index.size(), dim,
+            System.out.printf(Locale.ROOT, "%s %d %s vectors of width %d in %.1f s%n", built ? "reused" : "built", index.size(),
+                    clustered ? "clustered" : "uniform", dim,
                     (System.nanoTime() - t0) / 1e9);
             List<float[]> qs = new ArrayList<>();
             for (int q = 0; q < queries; q++) {
