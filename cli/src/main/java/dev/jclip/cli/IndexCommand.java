@@ -80,6 +80,9 @@ final class IndexCommand implements Callable<Integer> {
             if (paths != null && !paths.isEmpty()) {
                 throw new IllegalArgumentException("give either folders to embed or --from-embeddings, not both");
             }
+            if (textSources.captions != null || textSources.hasTexts()) {
+                throw new IllegalArgumentException("--captions and --texts embed texts; --from-embeddings imports image vectors only");
+            }
             return importEmbeddings(dir);
         }
         if ((paths == null || paths.isEmpty()) && !textSources.hasTexts()) {
