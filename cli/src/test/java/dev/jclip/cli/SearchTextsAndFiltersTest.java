@@ -91,6 +91,18 @@ class SearchTextsAndFiltersTest {
             assertEquals(6, ro.size(), "refused searches change nothing");
             assertEquals(5, ro.textCount());
         }
+
+        Path longTexts = tmp.resolve("long.txt");
+        Files.writeString(longTexts, "short text\n" + "word ".repeat(100) + "\n");
+        CliRunner.Result more = CliRunner.run("index", "--index", idx.toString(), "--quiet", "--texts", longTexts.toString(), imgs.toString());
+        assertEquals(0, more.exitCode(), more.err());
+        assertTrue(more.out().contains("embedded 0 captions and 2 texts; the index holds 7 texts"), more.out());
+        assertTrue(more.out().contains("1 captions or texts were longer than the model's 77-token context and were embedded truncated"),
+                more.out());
+        try (ImageIndex ro = ImageIndex.openReadOnly(idx)) {
+            assertEquals(6, ro.size(), "a run without --captions keeps the images and their captions");
+            assertEquals(7, ro.textCount());
+        }
     }
 
     static JsonNode search(Path idx, String... args) throws Exception {
