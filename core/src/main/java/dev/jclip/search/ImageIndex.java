@@ -60,6 +60,14 @@ public final class ImageIndex implements AutoCloseable {
     static final String F_HEIGHT = "height";
     static final String F_BAD = "bad";
     static final String F_VECTOR = "vector";
+    /**
+     * Width, height and mtime as points, for the range filters. Fields of their own: Lucene 9
+     * refuses a field whose structures change, and indexes written before the filters hold
+     * {@code width}, {@code height} and {@code mtime} as stored values only.
+     */
+    static final String F_WIDTH_POINT = "width_point";
+    static final String F_HEIGHT_POINT = "height_point";
+    static final String F_MTIME_POINT = "mtime_point";
     /** "image" or "text"; indexes written before texts existed hold images only and lack it. */
     static final String F_KIND = "kind";
     /** The file name as words, for BM25. */

@@ -26,7 +26,7 @@ final class IndexDocuments {
         doc.add(new StringField(ImageIndex.F_PATH, path, Field.Store.YES));
         doc.add(new StoredField(ImageIndex.F_SIZE, size));
         doc.add(new StoredField(ImageIndex.F_MTIME, mtimeMillis));
-        doc.add(new LongPoint(ImageIndex.F_MTIME, mtimeMillis));
+        doc.add(new LongPoint(ImageIndex.F_MTIME_POINT, mtimeMillis));
         String name = Path.of(path.contains("#") ? path.substring(0, path.lastIndexOf('#')) : path).getFileName().toString();
         int dot = name.lastIndexOf('.');
         doc.add(new StringField(ImageIndex.F_EXT, dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "", Field.Store.NO));
@@ -48,8 +48,8 @@ final class IndexDocuments {
     static void addPixels(Document doc, int width, int height) {
         doc.add(new StoredField(ImageIndex.F_WIDTH, width));
         doc.add(new StoredField(ImageIndex.F_HEIGHT, height));
-        doc.add(new IntPoint(ImageIndex.F_WIDTH, width));
-        doc.add(new IntPoint(ImageIndex.F_HEIGHT, height));
+        doc.add(new IntPoint(ImageIndex.F_WIDTH_POINT, width));
+        doc.add(new IntPoint(ImageIndex.F_HEIGHT_POINT, height));
     }
 
     /** The entry a stored document describes (indexes from before texts existed hold images only). */

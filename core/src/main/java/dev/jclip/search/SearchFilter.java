@@ -105,11 +105,12 @@ public final class SearchFilter {
             case "ext" -> ext(value);
             case "width", "height" -> {
                 long[] r = range(c, value, SearchFilter::pixels);
-                yield IntPoint.newRangeQuery(field, (int) r[0], (int) r[1]);
+                yield IntPoint.newRangeQuery(field.equals("width") ? ImageIndex.F_WIDTH_POINT : ImageIndex.F_HEIGHT_POINT,
+                        (int) Math.max(r[0], 0), (int) Math.min(r[1], Integer.MAX_VALUE)); // an open end is the int's end
             }
             case "mtime" -> {
                 long[] r = range(c, value, SearchFilter::time);
-                yield LongPoint.newRangeQuery(ImageIndex.F_MTIME, r[0], r[1]);
+                yield LongPoint.newRangeQuery(ImageIndex.F_MTIME_POINT, r[0], r[1]);
             }
             default -> caption(c, value);
         };

@@ -64,6 +64,10 @@ class FilteredSearchTest {
             }
             assertEquals(0, idx.search(req(q, 20, "path:/img/*.png")).size(), "* stays inside one folder");
             assertEquals(20, idx.search(req(q, 20, "path:/img/**.png")).size(), "** crosses folders");
+            // open ends: the widths 2990..2999 and 0..9
+            assertEquals(10, idx.search(req(q, 50, "width:2990..").withExact(true, -2f, 200)).size());
+            assertEquals(10, idx.search(req(q, 50, "width:..9")).size());
+            assertEquals(20, idx.search(req(q, 20, "height:100")).size());
             List<Hit> recent = idx.search(req(q, 50, "mtime:" + (1_700_000_000_000L + 2990_000L) + "..").withExact(true, -2f, 200));
             assertEquals(10, recent.size(), "the ten newest");
         }
