@@ -83,6 +83,9 @@ final class IndexCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PATH", description = "Folders (walked recursively) or image files.")
     List<Path> paths;
 
+    @Mixin
+    TextSources textSources;
+
     @Override
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
@@ -94,11 +97,19 @@ final class IndexCommand implements Callable<Integer> {
             if (paths != null && !paths.isEmpty()) {
                 throw new IllegalArgumentException("give either folders to embed or --from-embeddings, not both");
             }
+            if (textSources.captions != null || textSources.hasTexts()) {
+                throw new IllegalArgumentException("--captions and --texts embed texts; --from-embeddings imports image vectors only");
+            }
             return importEmbeddings(dir);
         }
-        if (paths == null || paths.isEmpty()) {
-            throw new IllegalArgumentException("give the folders or image files to index (or --from-embeddings DIR)");
+        if ((paths == null || paths.isEmpty()) && !textSources.hasTexts()) {
+            throw new IllegalArgumentException("give the folders or image files to index (or --texts FILE, or --from-embeddings DIR)");
         }
+        if (paths == null) {
+            paths = List.of();
+        }
+        // read an explicit captions file before the model loads and the index opens: an unreadable one changes nothing
+        dev.jclip.search.CaptionSource captionSource = textSources.captionSource();
         IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
         String m = model != null ? model : recorded != null ? recorded.model() : null;
         if (m == null) {
@@ -114,7 +125,9 @@ final class IndexCommand implements Callable<Integer> {
                     + ", not " + m + "; use another --index or delete this one");
         }
         long l0 = System.nanoTime();
-        Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.IMAGE); // indexing embeds images only
+        // images only unless captions or texts are asked for: the text tower is then loaded too
+        Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.forInputs(captionSource != null || textSources.hasTexts(),
+                !paths.isEmpty()));
         double loadSeconds = (System.nanoTime() - l0) / 1e9;
         IndexSettings settings = new IndexSettings(recorded != null ? recorded.model() : ModelFingerprint.recordedName(m),
                 fingerprint, clip.precision().name().toLowerCase(Locale.ROOT), clip.config().embedDim(), q);
@@ -123,15 +136,17 @@ final class IndexCommand implements Callable<Integer> {
         if (threads != null) {
             indexer.threads(threads);
         }
+        textSources.configure(indexer, captionSource, clip);
         if (watch) {
             return IndexWatchMode.run(indexer.progress(null), dir, ImageIndex.openForWriting(dir, settings), paths,
                     java.time.Duration.ofMillis(debounceMs), java.time.Duration.ofSeconds(rescanSeconds));
         }
         IndexReport r;
-        int total;
+        int total, texts;
         try (ImageIndex index = ImageIndex.openForWriting(dir, settings)) {
             r = indexer.run(index, paths);
             total = index.size();
+            texts = index.textCount();
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -149,6 +164,7 @@ final class IndexCommand implements Callable<Integer> {
             out.put("bad", r.bad());
             out.put("commits", r.commits());
             out.put("images_in_index", total);
+            TextSources.report(out, r, texts);
             out.put("model_load_s", loadSeconds);
             out.put("seconds", r.seconds());
             out.put("images_per_s", r.imagesPerSecond());
@@ -165,6 +181,7 @@ final class IndexCommand implements Callable<Integer> {
                     r.embedded(), r.added(), r.updated(), r.seconds(), r.imagesPerSecond(), r.unchanged(), r.removed(),
                     r.bad().size() + r.knownBad(), total, dir);
         }
+        TextSources.print(r, texts, clip.config().contextLength());
         if (!r.bad().isEmpty()) {
             System.out.println("skipped " + r.bad().size() + " bad files:");
             for (BadFile b : r.bad()) {

@@ -64,6 +64,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--duplicates", description = "List groups of near-duplicate images instead of searching.")
     boolean duplicates;
 
+    @Mixin
+    RankingOptions ranking;
+
     static final class Format {
         @Option(names = "--json", description = "Results and timings as JSON.")
         boolean json;
@@ -114,20 +117,22 @@ final class SearchCommand implements Callable<Integer> {
             }
             List<QueryTerm> terms = QueryParser.parse(query);
             long t0 = System.nanoTime();
-            TowerSelection towers = towersFor(terms);
+            boolean vectorless = ranking.ranking() == dev.jclip.search.Ranking.BM25; // BM25 alone needs no model
+            TowerSelection towers = vectorless ? null : towersFor(terms);
             Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
             QueryEncoder enc = new ClipQueryEncoder(clip, index,
                     new UrlFetcher(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls)));
-            float[] q = QueryEncoder.combine(terms, enc);
+            float[] q = vectorless ? null : QueryEncoder.combine(terms, enc);
             long t2 = System.nanoTime();
-            List<Hit> hits = index.search(q, n, exact, threshold != null ? threshold : -2f, candidates);
+            List<Hit> hits = index.search(ranking.request(q, terms, n, exact, threshold != null ? threshold : -2f, candidates));
             long t3 = System.nanoTime();
             double loadMs = (t1 - t0) / 1e6, embedMs = (t2 - t1) / 1e6, searchMs = (t3 - t2) / 1e6;
             if (format.json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("query", query);
                 out.put("mode", exact ? "exact" : "hnsw");
+                out.putAll(ranking.describe());
                 List<Map<String, Object>> rs = new ArrayList<>();
                 for (Hit h : hits) {
                     rs.add(result(h));
@@ -142,8 +147,7 @@ final class SearchCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%d results; query embedding %.1f ms, search %.2f ms%n", hits.size(), embedMs, searchMs);
             } else {
                 for (Hit h : hits) {
-                    System.out.println(format.pathsOnly ? h.entry().path()
-                            : String.format(Locale.ROOT, "%.4f  %s", h.score(), h.entry().path()));
+                    System.out.println(format.pathsOnly ? h.entry().path() : RankingOptions.line(h));
                 }
                 if (!format.pathsOnly) {
                     System.err.printf(Locale.ROOT, "%d results; model load %.0f ms%s, query embedding %.1f ms, %s search %.2f ms%n",
@@ -162,6 +166,7 @@ final class SearchCommand implements Callable<Integer> {
         r.put("score", h.score());
         r.put("width", h.entry().width());
         r.put("height", h.entry().height());
+        RankingOptions.put(r, h);
         return r;
     }
 

@@ -7,6 +7,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsForma
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
@@ -22,7 +23,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -34,13 +34,10 @@ import org.apache.lucene.util.Bits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 
 /**
@@ -63,6 +60,30 @@ public final class ImageIndex implements AutoCloseable {
     static final String F_HEIGHT = "height";
     static final String F_BAD = "bad";
     static final String F_VECTOR = "vector";
+    /**
+     * Width, height and mtime as points, for the range filters. Fields of their own: Lucene 9
+     * refuses a field whose structures change, and indexes written before the filters hold
+     * {@code width}, {@code height} and {@code mtime} as stored values only.
+     */
+    static final String F_WIDTH_POINT = "width_point";
+    static final String F_HEIGHT_POINT = "height_point";
+    static final String F_MTIME_POINT = "mtime_point";
+    /** "image" or "text"; indexes written before texts existed hold images only and lack it. */
+    static final String F_KIND = "kind";
+    /** The file name as words, for BM25. */
+    static final String F_NAME = "name";
+    /** Lower-case extension of the file (of the source file for a text). */
+    static final String F_EXT = "ext";
+    /** Captions (analyzed for BM25 and the caption filter, and stored); a text entry's text. */
+    static final String F_CAPTION = "caption";
+    /** A digest of an image's captions as indexed, so that a changed caption re-embeds the image. */
+    static final String F_CAPTION_KEY = "caption_key";
+    /** The text embedding of a text entry (a separate field: images and texts are separate HNSW graphs). */
+    static final String F_TEXT_VECTOR = "text_vector";
+    /** A text entry's source: the image it captions or the text collection file it came from. */
+    static final String F_SOURCE = "source";
+    /** The id of the image a caption describes. */
+    static final String F_IMAGE_ID = "image_id";
     /** HNSW graph degree and construction beam: Lucene's defaults (16, 100). */
     static final int MAX_CONN = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN;
     static final int BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
@@ -214,51 +235,109 @@ public final class ImageIndex implements AutoCloseable {
      * keeps the file's id, so links to it stay valid. Returns the id.
      */
     public long add(String path, long size, long mtimeMillis, int width, int height, float[] vector) throws IOException {
+        return add(path, size, mtimeMillis, width, height, vector, List.of(), new float[0][], null);
+    }
+
+    /**
+     * As {@link #add(String, long, long, int, int, float[])}, with the image's captions and their
+     * text embeddings: the captions are stored on the image (for BM25, the caption filter and
+     * results), and each becomes a text entry ({@code path#i}) in the text graph. The image's
+     * earlier captions are replaced. {@code captionKey} records the caption source's state (null:
+     * the digest of the captions).
+     */
+    public long add(String path, long size, long mtimeMillis, int width, int height, float[] vector,
+                    List<String> captions, float[][] captionVectors, String captionKey) throws IOException {
+        if (captions.size() != captionVectors.length) {
+            throw new IllegalArgumentException(captions.size() + " captions with " + captionVectors.length + " vectors");
+        }
+        float[] unit = unit(vector, path);
+        long id;
+        long[] captionIds = new long[captions.size()];
+        synchronized (this) {
+            id = idFor(path);
+            for (int i = 0; i < captionIds.length; i++) {
+                captionIds[i] = nextId++;
+            }
+        }
+        // IndexWriter is thread-safe, and the HNSW insertion inside updateDocument is the costly
+        // part: outside the lock, several threads can build (one segment's graph each) at once
+        Document doc = IndexDocuments.base(id, path, size, mtimeMillis);
+        doc.add(new StringField(F_KIND, Modality.IMAGE.label(), Field.Store.NO));
+        IndexDocuments.addPixels(doc, width, height);
+        for (String c : captions) {
+            doc.add(new TextField(F_CAPTION, c, Field.Store.YES));
+        }
+        doc.add(new StoredField(F_CAPTION_KEY, captionKey != null ? captionKey : captionKey(captions)));
+        doc.add(new KnnFloatVectorField(F_VECTOR, unit, VectorSimilarityFunction.DOT_PRODUCT));
+        writer().updateDocument(new Term(F_PATH, path), doc);
+        writer().deleteDocuments(new Term(F_SOURCE, path));
+        for (int i = 0; i < captions.size(); i++) {
+            Document t = IndexDocuments.text(captionIds[i], path + "#" + i, path, size, mtimeMillis, captions.get(i),
+                    unit(captionVectors[i], path + "#" + i));
+            t.add(new StoredField(F_IMAGE_ID, id));
+            IndexDocuments.addPixels(t, width, height);
+            writer().addDocument(t);
+        }
+        return id;
+    }
+
+    /** The digest of a caption list that {@link #add} records when given no key. */
+    public static String captionKey(List<String> captions) {
+        return captions.isEmpty() ? "" : Integer.toHexString(String.join("\n", captions).hashCode()) + "/" + captions.size();
+    }
+
+    /**
+     * Replaces every text of the collection file {@code source} by {@code texts} with their
+     * embeddings (entries {@code source#line}). The source's size and time are recorded so an
+     * unchanged file is not embedded again.
+     */
+    public void putTexts(String source, long size, long mtimeMillis, List<String> texts, List<Integer> lines, float[][] vectors)
+            throws IOException {
+        removeTexts(source);
+        for (int i = 0; i < texts.size(); i++) {
+            long id;
+            synchronized (this) {
+                id = nextId++;
+            }
+            writer().addDocument(IndexDocuments.text(id, source + "#" + lines.get(i), source, size, mtimeMillis, texts.get(i),
+                    unit(vectors[i], source + "#" + lines.get(i))));
+        }
+    }
+
+    /** Removes the text entries that came from {@code source} (an image's captions or a collection file). */
+    public void removeTexts(String source) throws IOException {
+        writer().deleteDocuments(new Term(F_SOURCE, source));
+    }
+
+    private float[] unit(float[] vector, String what) {
         if (vector.length != settings.dim()) {
             throw new IllegalArgumentException("vector of width " + vector.length + " in an index of width " + settings.dim());
         }
         float[] unit = Vectors.normalized(vector);
         for (float v : unit) {
             if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("non-finite embedding for " + path);
+                throw new IllegalArgumentException("non-finite embedding for " + what);
             }
         }
-        long id;
-        synchronized (this) {
-            id = idFor(path);
-        }
-        // IndexWriter is thread-safe, and the HNSW insertion inside updateDocument is the costly
-        // part: outside the lock, several threads can build (one segment's graph each) at once
-        Document doc = base(id, path, size, mtimeMillis);
-        doc.add(new StoredField(F_WIDTH, width));
-        doc.add(new StoredField(F_HEIGHT, height));
-        doc.add(new KnnFloatVectorField(F_VECTOR, unit, VectorSimilarityFunction.DOT_PRODUCT));
-        writer().updateDocument(new Term(F_PATH, path), doc);
-        return id;
+        return unit;
     }
 
     /** Records a file that could not be decoded (no vector), so that it is not retried while unchanged. */
     public synchronized void addBad(String path, long size, long mtimeMillis, String reason) throws IOException {
-        Document doc = base(idFor(path), path, size, mtimeMillis);
+        Document doc = IndexDocuments.base(idFor(path), path, size, mtimeMillis);
         doc.add(new StoredField(F_BAD, reason));
         writer().updateDocument(new Term(F_PATH, path), doc);
-    }
-
-    private Document base(long id, String path, long size, long mtimeMillis) {
-        Document doc = new Document();
-        doc.add(new StringField(F_ID, Long.toString(id), Field.Store.YES));
-        doc.add(new StringField(F_PATH, path, Field.Store.YES));
-        doc.add(new StoredField(F_SIZE, size));
-        doc.add(new StoredField(F_MTIME, mtimeMillis));
-        return doc;
+        writer().deleteDocuments(new Term(F_SOURCE, path));
     }
 
     private long idFor(String path) {
         return ids.computeIfAbsent(path, p -> nextId++);
     }
 
+    /** Removes an image and its captions. */
     public synchronized void remove(String path) throws IOException {
         writer().deleteDocuments(new Term(F_PATH, path));
+        writer().deleteDocuments(new Term(F_SOURCE, path));
         ids.remove(path);
     }
 
@@ -276,7 +355,7 @@ public final class ImageIndex implements AutoCloseable {
         searchers.maybeRefreshBlocking();
     }
 
-    /** Every entry (good and bad), by path. */
+    /** Every image entry (good and bad), by path; texts are left out (see {@link #textSources()}). */
     public Map<String, IndexEntry> entries() throws IOException {
         refresh();
         Map<String, IndexEntry> out = new HashMap<>();
@@ -288,8 +367,10 @@ public final class ImageIndex implements AutoCloseable {
                 StoredFields sf = r.storedFields();
                 for (int d = 0; d < r.maxDoc(); d++) {
                     if (live == null || live.get(d)) {
-                        IndexEntry e = entry(sf.document(d));
-                        out.put(e.path(), e);
+                        IndexEntry e = IndexDocuments.entry(sf.document(d));
+                        if (e.modality() == Modality.IMAGE) {
+                            out.put(e.path(), e);
+                        }
                     }
                 }
             }
@@ -299,13 +380,38 @@ public final class ImageIndex implements AutoCloseable {
         return out;
     }
 
+    /** The source files of the text entries with the size and modification time each was read at ({size, mtime}). */
+    public Map<String, long[]> textSources() throws IOException {
+        refresh();
+        Map<String, long[]> out = new HashMap<>();
+        IndexSearcher s = searchers.acquire();
+        try {
+            for (ScoreDoc sd : s.search(new TermQuery(new Term(F_KIND, Modality.TEXT.label())), Integer.MAX_VALUE).scoreDocs) {
+                IndexEntry e = IndexDocuments.entry(s.storedFields().document(sd.doc));
+                out.putIfAbsent(e.source(), new long[]{e.size(), e.mtimeMillis()});
+            }
+        } finally {
+            searchers.release(s);
+        }
+        return out;
+    }
+
     /** Number of searchable images (entries with a vector). */
     public int size() throws IOException {
+        return count(F_VECTOR);
+    }
+
+    /** Number of searchable texts (captions and collection texts). */
+    public int textCount() throws IOException {
+        return count(F_TEXT_VECTOR);
+    }
+
+    private int count(String field) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
             int n = 0;
             for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+                FloatVectorValues v = leaf.reader().getFloatVectorValues(field);
                 Bits live = leaf.reader().getLiveDocs();
                 if (v == null) {
                     continue;
@@ -326,7 +432,7 @@ public final class ImageIndex implements AutoCloseable {
         return find(new TermQuery(new Term(F_ID, Long.toString(id))));
     }
 
-    /** The stored (normalized, float32) vector of an image, empty for an unknown id or a bad file. */
+    /** The stored (normalized, float32) vector of an image or a text, empty for an unknown id or a bad file. */
     public Optional<float[]> vector(long id) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
@@ -334,7 +440,9 @@ public final class ImageIndex implements AutoCloseable {
             if (td.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(vectorOf(s, td.scoreDocs[0].doc));
+            int doc = td.scoreDocs[0].doc;
+            float[] v = vectorOf(s, doc, F_VECTOR);
+            return Optional.ofNullable(v != null ? v : vectorOf(s, doc, F_TEXT_VECTOR));
         } finally {
             searchers.release(s);
         }
@@ -347,24 +455,27 @@ public final class ImageIndex implements AutoCloseable {
             if (td.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            return Optional.of(entry(s.storedFields().document(td.scoreDocs[0].doc)));
+            return Optional.of(IndexDocuments.entry(s.storedFields().document(td.scoreDocs[0].doc)));
         } finally {
             searchers.release(s);
         }
     }
 
-    private static IndexEntry entry(Document d) {
-        return new IndexEntry(Long.parseLong(d.get(F_ID)), d.get(F_PATH),
-                d.getField(F_SIZE).numericValue().longValue(), d.getField(F_MTIME).numericValue().longValue(),
-                d.getField(F_WIDTH) == null ? 0 : d.getField(F_WIDTH).numericValue().intValue(),
-                d.getField(F_HEIGHT) == null ? 0 : d.getField(F_HEIGHT).numericValue().intValue(),
-                d.get(F_BAD));
+    /** The stored caption key of the image at {@code path} (null when the image is unknown or was indexed without one). */
+    public String captionKeyOf(String path) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs td = s.search(new TermQuery(new Term(F_PATH, path)), 1);
+            return td.scoreDocs.length == 0 ? null : s.storedFields().document(td.scoreDocs[0].doc).get(F_CAPTION_KEY);
+        } finally {
+            searchers.release(s);
+        }
     }
 
-    private static float[] vectorOf(IndexSearcher s, int globalDoc) throws IOException {
+    static float[] vectorOf(IndexSearcher s, int globalDoc, String field) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(globalDoc, leaves));
-        FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
+        FloatVectorValues v = leaf.reader().getFloatVectorValues(field);
         int d = globalDoc - leaf.docBase;
         if (v == null || v.advance(d) != d) {
             return null;
@@ -379,69 +490,23 @@ public final class ImageIndex implements AutoCloseable {
      * exact cosines also with quantization.
      */
     public List<Hit> search(float[] query, int k, boolean exact, float threshold, int candidates) throws IOException {
-        if (query.length != settings.dim()) {
-            throw new IllegalArgumentException("query vector of width " + query.length + " for an index of width " + settings.dim());
-        }
-        float[] q = Vectors.normalized(query);
-        IndexSearcher s = searchers.acquire();
-        try {
-            List<int[]> docs = new ArrayList<>();
-            List<Float> scores = new ArrayList<>();
-            if (exact) {
-                scan(s, q, k, docs, scores);
-            } else {
-                TopDocs td = s.search(new KnnFloatVectorQuery(F_VECTOR, q, Math.max(k, candidates)), Math.max(k, candidates));
-                for (ScoreDoc sd : td.scoreDocs) {
-                    float[] v = vectorOf(s, sd.doc);
-                    docs.add(new int[]{sd.doc});
-                    scores.add(v == null ? 2 * sd.score - 1 : Vectors.dot(q, v));
-                }
-            }
-            // rank on scores first and load stored fields only for the k kept
-            Integer[] order = new Integer[docs.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores.get(i)).thenComparingInt(i -> docs.get(i)[0]));
-            List<Hit> hits = new ArrayList<>();
-            StoredFields sf = s.storedFields();
-            for (int i = 0; i < order.length && hits.size() < k; i++) {
-                float score = scores.get(order[i]);
-                if (score < threshold) {
-                    break;
-                }
-                hits.add(new Hit(entry(sf.document(docs.get(order[i])[0])), score));
-            }
-            return hits;
-        } finally {
-            searchers.release(s);
-        }
+        return search(SearchRequest.vector(query, k).withExact(exact, threshold, candidates));
     }
 
-    private static void scan(IndexSearcher s, float[] q, int k, List<int[]> docs, List<Float> scores) throws IOException {
-        PriorityQueue<float[]> top = new PriorityQueue<>(Comparator.comparingDouble((float[] a) -> a[0]));
-        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-            FloatVectorValues v = leaf.reader().getFloatVectorValues(F_VECTOR);
-            if (v == null) {
-                continue;
-            }
-            Bits live = leaf.reader().getLiveDocs();
-            for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
-                if (live != null && !live.get(d)) {
-                    continue;
-                }
-                float score = Vectors.dot(q, v.vectorValue());
-                if (top.size() < k) {
-                    top.add(new float[]{score, leaf.docBase + d});
-                } else if (score > top.peek()[0]) {
-                    top.poll();
-                    top.add(new float[]{score, leaf.docBase + d});
-                }
-            }
+    /**
+     * Runs a search of images or texts: by vector (HNSW with the filter applied inside the graph
+     * walk, or an exact scan of the matching vectors), by BM25 over captions and file names, or by
+     * their reciprocal rank fusion (see {@link SearchRequest}).
+     */
+    public List<Hit> search(SearchRequest r) throws IOException {
+        if (r.vector() != null && r.vector().length != settings.dim()) {
+            throw new IllegalArgumentException("query vector of width " + r.vector().length + " for an index of width " + settings.dim());
         }
-        for (float[] t : top) {
-            docs.add(new int[]{(int) t[1]});
-            scores.add(t[0]);
+        IndexSearcher s = searchers.acquire();
+        try {
+            return IndexSearch.run(s, r);
+        } finally {
+            searchers.release(s);
         }
     }
 
@@ -458,7 +523,7 @@ public final class ImageIndex implements AutoCloseable {
                 StoredFields sf = leaf.reader().storedFields();
                 for (int d = v.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = v.nextDoc()) {
                     if (live == null || live.get(d)) {
-                        each.accept(entry(sf.document(d)), v.vectorValue().clone());
+                        each.accept(IndexDocuments.entry(sf.document(d)), v.vectorValue().clone());
                     }
                 }
             }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,10 @@ public final class Indexer {
     private int commitEvery = 256;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private PrintStream progress = null;
+    private CaptionSource captions = null;
+    private TextEncoder textEncoder = null;
+    private List<Path> collections = List.of();
+    private String textColumn = "text";
 
     public Indexer(ImageEncoder encoder) {
         this.encoder = encoder;
@@ -62,6 +67,27 @@ public final class Indexer {
     /** Decode/preprocess threads (default: the number of cores). */
     public Indexer threads(int n) {
         this.threads = Math.max(1, n);
+        return this;
+    }
+
+    /**
+     * Stores each image's captions from {@code source} and embeds them with {@code texts} as
+     * text entries; an image whose captions changed is embedded again.
+     */
+    public Indexer captions(CaptionSource source, TextEncoder texts) {
+        this.captions = source;
+        this.textEncoder = texts;
+        return this;
+    }
+
+    /**
+     * Also indexes text collections (one text per line, or the CSV column {@code column}) as
+     * text entries of their own, embedded with {@code texts}; an unchanged file is skipped.
+     */
+    public Indexer texts(List<Path> files, String column, TextEncoder texts) {
+        this.collections = List.copyOf(files);
+        this.textColumn = column;
+        this.textEncoder = texts;
         return this;
     }
 
@@ -93,7 +119,7 @@ public final class Indexer {
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    private record Todo(Path file, long size, long mtime, boolean replacing) {
+    private record Todo(Path file, long size, long mtime, boolean replacing, List<String> captions, String captionKey) {
     }
 
     private record Prepared(Todo todo, int width, int height, float[] pixels, String error) {
@@ -107,17 +133,34 @@ public final class Indexer {
         List<Todo> todo = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int unchanged = 0, knownBad = 0;
+        List<BadFile> captionErrors = new ArrayList<>();
         for (Path f : files) {
             BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
             String key = f.toString();
             seen.add(key);
             IndexEntry e = known.get(key);
             long mtime = a.lastModifiedTime().toMillis();
-            if (e != null && e.unchanged(a.size(), mtime)) {
+            List<String> caps = List.of();
+            String capKey = null;
+            if (captions != null) {
+                try {
+                    caps = captions.captionsFor(f);
+                    capKey = ImageIndex.captionKey(caps);
+                } catch (IOException ex) {
+                    // nothing is lost: the image keeps the captions it had (a new image gets none),
+                    // and its key is kept, so the file is read again on the next run
+                    captionErrors.add(new BadFile(key, ex.getMessage()));
+                    caps = e != null ? e.captions() : List.of();
+                    capKey = e != null ? Objects.requireNonNullElse(index.captionKeyOf(key), "") : "unreadable";
+                }
+            }
+            boolean sameCaptions = capKey == null || e == null || e.isBad()
+                    || capKey.equals(Objects.requireNonNullElse(index.captionKeyOf(key), ""));
+            if (e != null && e.unchanged(a.size(), mtime) && sameCaptions) {
                 unchanged++;
                 knownBad += e.isBad() ? 1 : 0;
             } else {
-                todo.add(new Todo(f, a.size(), mtime, e != null));
+                todo.add(new Todo(f, a.size(), mtime, e != null, caps, capKey));
             }
         }
         int removed = 0;
@@ -127,7 +170,7 @@ public final class Indexer {
                 removed++;
             }
         }
-        int[] counts = new int[3]; // added, updated, commits
+        int[] counts = new int[6]; // added, updated, commits, captions, texts, truncated
         List<BadFile> bad = new ArrayList<>();
         long e0 = System.nanoTime();
         if (!todo.isEmpty()) {
@@ -136,8 +179,41 @@ public final class Indexer {
         double embedSeconds = (System.nanoTime() - e0) / 1e9;
         index.commit();
         counts[2]++;
+        for (Path c : collections) {
+            indexCollection(index, c, counts);
+        }
         return new IndexReport(files.size(), unchanged, counts[0], counts[1], removed, knownBad, bad, counts[2],
-                (System.nanoTime() - t0) / 1e9, embedSeconds);
+                (System.nanoTime() - t0) / 1e9, embedSeconds, counts[3], counts[4], counts[5], captionErrors);
+    }
+
+    /** Embeds a text collection unless the index has it at the same size and time; one commit per file. */
+    private void indexCollection(ImageIndex index, Path file, int[] counts) throws IOException {
+        Path f = file.toAbsolutePath().normalize();
+        TextCollection c = TextCollection.read(f, textColumn);
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+        long[] had = index.textSources().get(f.toString());
+        if (had != null && had[0] == a.size() && had[1] == a.lastModifiedTime().toMillis()) {
+            return;
+        }
+        float[][] v = new float[c.texts().size()][];
+        for (int i = 0; i < v.length; i += batchSize) {
+            List<String> chunk = c.texts().subList(i, Math.min(v.length, i + batchSize));
+            System.arraycopy(encodeTexts(chunk, counts), 0, v, i, chunk.size());
+        }
+        index.putTexts(f.toString(), a.size(), a.lastModifiedTime().toMillis(), c.texts(), c.lines(), v);
+        counts[4] += v.length;
+        index.commit();
+        counts[2]++;
+    }
+
+    /** Embeds texts, counting those over the model's context (the encoder truncates them). */
+    private float[][] encodeTexts(List<String> texts, int[] counts) {
+        for (String t : texts) {
+            if (textEncoder.tokens(t) > textEncoder.contextLength()) {
+                counts[5]++;
+            }
+        }
+        return textEncoder.encode(texts);
     }
 
     private static boolean underAny(String path, List<Path> roots) {
@@ -194,13 +270,16 @@ public final class Indexer {
                 }
                 if (batch.size() == batchSize || (ahead.isEmpty() && next == todo.size() && !batch.isEmpty())) {
                     float[][] v = encoder.encode(stack(batch, pre.size()));
+                    float[][][] cv = captionVectors(batch, counts);
                     List<Prepared> done = List.copyOf(batch);
                     batch.clear();
                     writes.add(writer.submit(() -> {
                         for (int i = 0; i < done.size(); i++) {
                             Prepared p = done.get(i);
-                            index.add(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.width, p.height, v[i]);
+                            index.add(p.todo.file.toString(), p.todo.size, p.todo.mtime, p.width, p.height, v[i],
+                                    p.todo.captions, cv[i], p.todo.captionKey);
                             counts[p.todo.replacing ? 1 : 0]++;
+                            counts[3] += p.todo.captions.size();
                         }
                         sinceCommit[0] += done.size();
                         if (sinceCommit[0] >= commitEvery) {
@@ -230,6 +309,23 @@ public final class Indexer {
             }
             bar.finish();
         }
+    }
+
+    /** The caption embeddings of each image of the batch, all captions in one encoder call. */
+    private float[][][] captionVectors(List<Prepared> batch, int[] counts) {
+        float[][][] out = new float[batch.size()][][];
+        List<String> all = new ArrayList<>();
+        for (Prepared p : batch) {
+            all.addAll(p.todo.captions);
+        }
+        float[][] v = all.isEmpty() ? new float[0][] : encodeTexts(all, counts);
+        int at = 0;
+        for (int i = 0; i < out.length; i++) {
+            int n = batch.get(i).todo.captions.size();
+            out[i] = java.util.Arrays.copyOfRange(v, at, at + n);
+            at += n;
+        }
+        return out;
     }
 
     private static Prepared prepare(ClipPreprocessor pre, Todo t) {

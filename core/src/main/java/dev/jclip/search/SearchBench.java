@@ -161,7 +161,7 @@ public final class SearchBench {
         return out;
     }
 
-    private static float[] draw(Random rnd, float[][] centres, int dim) {
+    static float[] draw(Random rnd, float[][] centres, int dim) {
         if (centres.length == 0) {
             return Vectors.normalized(gaussian(rnd, dim, 1));
         }
@@ -173,7 +173,7 @@ public final class SearchBench {
         return Vectors.normalized(v);
     }
 
-    private static float[] gaussian(Random rnd, int dim, float sigma) {
+    static float[] gaussian(Random rnd, int dim, float sigma) {
         float[] v = new float[dim];
         for (int i = 0; i < dim; i++) {
             v[i] = (float) rnd.nextGaussian() * sigma;

@@ -89,10 +89,7 @@ final class Endpoints {
     /** clip-retrieval's back end: a kNN query by text, image or embedding. */
     private void knn(Context ctx) throws IOException {
         ObjectNode req = Json.object(body(ctx));
-        String modality = Json.string(req, "modality", "image");
-        if (!modality.equals("image")) {
-            throw ApiError.badRequest("modality '" + modality + "': this index holds image embeddings only (use \"image\")");
-        }
+        QueryOptions opts = QueryOptions.of(req);
         String indice = Json.string(req, "indice_name", null);
         if (indice != null && !indice.equals(service.config().indexName())) {
             throw new ApiError(404, "no index named '" + indice + "' (see /indices-list)");
@@ -123,7 +120,7 @@ final class Endpoints {
             throw ApiError.badRequest("give 'text', 'image' (base64), 'image_url' or 'embedding_input'");
         }
         q = sum(parts);
-        List<Hit> hits = service.search(q, Math.max(numIds, numImages), false, -2f);
+        List<Hit> hits = service.search(opts.request(q, text, Math.max(numIds, numImages), false, -2f));
         if (dedup) {
             hits = service.deduplicate(hits);
         }
@@ -132,6 +129,7 @@ final class Endpoints {
             Map<String, Object> r = metadataOf(ctx, h.entry());
             r.put("id", h.entry().id());
             r.put("similarity", h.score());
+            QueryOptions.describe(r, h);
             out.add(r);
         }
         json(ctx, out);
@@ -170,11 +168,14 @@ final class Endpoints {
         return Vectors.normalized(s);
     }
 
+    /** clip-retrieval's metadata: for a text, its text as caption and the image it describes (if any) as url and path. */
     private Map<String, Object> metadataOf(Context ctx, IndexEntry e) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("url", ctx.scheme() + "://" + ctx.host() + "/api/thumb/" + e.id());
-        m.put("caption", Path.of(e.path()).getFileName().toString());
-        m.put("image_path", e.path());
+        boolean text = e.modality() == dev.jclip.search.Modality.TEXT;
+        long imageId = text ? e.imageId() : e.id();
+        m.put("url", imageId >= 0 ? ctx.scheme() + "://" + ctx.host() + "/api/thumb/" + imageId : null);
+        m.put("caption", e.caption() != null ? e.caption() : Path.of(e.path()).getFileName().toString());
+        m.put("image_path", text ? (imageId >= 0 ? e.source() : null) : e.path());
         m.put("width", e.width());
         m.put("height", e.height());
         return m;
@@ -215,6 +216,8 @@ final class Endpoints {
         }
         int n = Json.integer(req, "n", 24, 1, service.config().maxResults());
         boolean exact = Json.bool(req, "exact", false);
+        QueryOptions opts = QueryOptions.of(req);
+        StringBuilder words = new StringBuilder();
         float threshold = (float) Json.number(req, "threshold", -2);
         long t0 = System.nanoTime();
         float[] q = null;
@@ -228,6 +231,9 @@ final class Endpoints {
             float[] v;
             if (t.has("text")) {
                 v = service.texts(List.of(textOf(t, field)), field + ".text").get(0);
+                if (w > 0) {
+                    words.append(textOf(t, field)).append(' ');
+                }
             } else if (t.has("image")) {
                 v = service.images(List.of(Json.base64(Json.string(t, "image", ""), field + ".image")), field + ".image").get(0);
             } else if (t.has("url")) {
@@ -255,18 +261,21 @@ final class Endpoints {
             throw ApiError.badRequest("the query terms cancel out (zero vector)");
         }
         long t1 = System.nanoTime();
-        List<Hit> hits = service.search(q, n, exact, threshold);
+        List<Hit> hits = service.search(opts.request(q, words.toString(), n, exact, threshold));
         long t2 = System.nanoTime();
         List<Map<String, Object>> rs = new ArrayList<>();
         for (Hit h : hits) {
+            IndexEntry e = h.entry();
+            long imageId = e.modality() == dev.jclip.search.Modality.TEXT ? e.imageId() : e.id();
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", h.entry().id());
-            r.put("name", Path.of(h.entry().path()).getFileName().toString());
-            r.put("path", h.entry().path());
+            r.put("id", e.id());
+            r.put("name", QueryOptions.name(e));
+            r.put("path", e.path());
             r.put("score", h.score());
-            r.put("width", h.entry().width());
-            r.put("height", h.entry().height());
-            r.put("thumb", "/api/thumb/" + h.entry().id());
+            r.put("width", e.width());
+            r.put("height", e.height());
+            r.put("thumb", imageId >= 0 ? "/api/thumb/" + imageId : null);
+            QueryOptions.describe(r, h);
             rs.add(r);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -293,6 +302,9 @@ final class Endpoints {
         if (e.isBad()) {
             throw new ApiError(404, "image " + raw + " could not be decoded when indexed");
         }
+        if (e.modality() == dev.jclip.search.Modality.TEXT) {
+            throw new ApiError(404, "entry " + raw + " is a text, not an image");
+        }
         Path file = Path.of(e.path());
         if (!Files.isRegularFile(file)) {
             throw new ApiError(404, "image " + raw + " is gone from disk (re-run clip index)");
@@ -309,6 +321,7 @@ final class Endpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", modelName);
         m.put("images", service.hasIndex() ? service.index().size() : 0);
+        m.put("texts", service.hasIndex() ? service.index().textCount() : 0);
         m.put("mean_encoder_batch", service.encoder().meanBatch());
         m.put("encoder_calls", service.encoder().batches());
         json(ctx, m);

@@ -6,6 +6,7 @@ import dev.jclip.image.ImageDecoder;
 import dev.jclip.search.Hit;
 import dev.jclip.search.ImageIndex;
 import dev.jclip.search.PixelLimit;
+import dev.jclip.search.SearchRequest;
 import dev.jclip.search.fetch.UrlFetchException;
 import dev.jclip.search.fetch.UrlFetcher;
 import dev.jclip.zeroshot.Vectors;
@@ -131,9 +132,9 @@ final class SearchService {
         }
     }
 
-    List<Hit> search(float[] q, int n, boolean exact, float threshold) {
+    List<Hit> search(SearchRequest r) {
         try {
-            return index().search(q, n, exact, threshold, ImageIndex.DEFAULT_CANDIDATES);
+            return index().search(r);
         } catch (IOException e) {
             throw new ApiError(500, "index read failed: " + e.getMessage());
         }

@@ -46,19 +46,125 @@ class PageBrowserTest {
         Assumptions.abort(msg);
     }
 
+    static ChromeDriver driver(Path tmp) {
+        ChromeOptions opts = new ChromeOptions();
+        opts.setBinary(CHROMIUM.toFile());
+        opts.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1200,900", "--user-data-dir=" + tmp.resolve("profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, opts);
+    }
+
+    static void searchFor(ChromeDriver driver, WebDriverWait wait, String query) {
+        WebElement box = driver.findElement(By.id("query"));
+        box.clear();
+        box.sendKeys(query);
+        String before = driver.findElement(By.id("status")).getText();
+        driver.findElement(By.id("search-button")).click();
+        wait.until(d -> {
+            String now = d.findElement(By.id("status")).getText();
+            return !now.equals(before) && !now.startsWith("Searching");
+        });
+    }
+
+    static void type(ChromeDriver driver, String id, String text) {
+        WebElement e = driver.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    static List<String> texts(ChromeDriver driver, String css) {
+        return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
+    void captionsModalityFiltersHybridAndFullNames(@TempDir Path tmp) throws Exception {
+        requireBrowser();
+        Clip clip = Clip.load(TestIndex.model().toString());
+        try (ImageIndex index = TestIndex.build(clip, tmp.resolve("idx"));
+             SearchServer server = SearchServer.start(clip, index, "vit-s", ServerConfig.defaults().withHostPort("127.0.0.1", 0))) {
+            ChromeDriver driver = driver(tmp);
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+                JavascriptExecutor js = driver;
+                driver.get("http://127.0.0.1:" + server.port() + "/");
+
+                // captions under their images; full names, never cut, the whole path on hover
+                searchFor(driver, wait, "a photo");
+                assertTrue(driver.findElement(By.id("status")).getText().contains("24 results"), driver.findElement(By.id("status")).getText());
+                List<String> captions = texts(driver, ".tile .caption");
+                assertEquals(TestIndex.CAPTIONS.size(), captions.size(), "every captioned image among the 24 shows its caption: " + captions);
+                assertTrue(captions.containsAll(TestIndex.CAPTIONS.values()), captions.toString());
+                for (WebElement name : driver.findElements(By.cssSelector(".tile .name"))) {
+                    String full = name.getAttribute("title");
+                    assertTrue(full.startsWith(TestIndex.images().toString()) && full.endsWith("/" + name.getText()),
+                            "the name is the whole file name and its title the path: " + name.getText() + " / " + full);
+                    assertTrue((Boolean) js.executeScript("return arguments[0].scrollWidth <= arguments[0].clientWidth "
+                            + "&& getComputedStyle(arguments[0]).textOverflow !== 'ellipsis'", name), "not cut: " + name.getText());
+                }
+                assertTrue(texts(driver, ".tile .name").contains("progressive_350x260.jpg"), "long names are shown whole");
+
+                // texts: a text finds itself first, with no thumbnail for a collection's text
+                driver.findElement(By.cssSelector("input[name=modality][value=text]")).click();
+                searchFor(driver, wait, "the quick brown fox");
+                WebElement first = driver.findElements(By.cssSelector(".tile")).get(0);
+                assertEquals("the quick brown fox", first.findElement(By.cssSelector(".text")).getText());
+                assertEquals("1.000", first.findElement(By.cssSelector(".score")).getText());
+                assertEquals(0, first.findElements(By.tagName("img")).size());
+                assertEquals(TestIndex.CAPTIONS.size() + TestIndex.TEXTS.size(), driver.findElements(By.cssSelector(".tile.text")).size());
+                searchFor(driver, wait, "a cup of coffee on a saucer");
+                first = driver.findElements(By.cssSelector(".tile")).get(0);
+                assertEquals("a cup of coffee on a saucer", first.findElement(By.cssSelector(".text")).getText());
+                assertEquals("coffee.png", first.findElement(By.cssSelector(".name")).getText(), "a caption shows its image");
+                assertEquals(1, first.findElements(By.tagName("img")).size());
+                driver.findElement(By.cssSelector("input[name=modality][value=image]")).click();
+
+                // filters: extension, then a reversed range refused with the server's reason, then caption words
+                driver.findElement(By.cssSelector("#filters summary")).click();
+                type(driver, "f-ext", "jpg");
+                searchFor(driver, wait, "a photo");
+                List<String> names = texts(driver, ".tile .name");
+                assertEquals(5, names.size(), "the five JPEG fixtures: " + names);
+                names.forEach(n -> assertTrue(n.endsWith(".jpg"), n));
+                type(driver, "f-wmin", "500");
+                type(driver, "f-wmax", "100");
+                searchFor(driver, wait, "a photo");
+                assertTrue(driver.findElement(By.id("status")).getText().contains("low end 500 is above its high end 100"),
+                        driver.findElement(By.id("status")).getText());
+                assertEquals("error", driver.findElement(By.id("status")).getAttribute("class"));
+                driver.findElement(By.id("f-wmin")).clear();
+                driver.findElement(By.id("f-wmax")).clear();
+                driver.findElement(By.id("f-ext")).clear();
+                type(driver, "f-caption", "horse silhouette");
+                searchFor(driver, wait, "a photo");
+                assertEquals(List.of("horse.png"), texts(driver, ".tile .name"));
+                driver.findElement(By.id("f-caption")).clear();
+
+                // hybrid: the caption's words decide with a heavy BM25 weight
+                driver.findElement(By.id("hybrid")).click();
+                type(driver, "hybrid-weight", "50");
+                searchFor(driver, wait, "rocket launch");
+                assertTrue(driver.findElement(By.id("status")).getText().contains("(hybrid)"), driver.findElement(By.id("status")).getText());
+                assertEquals("rocket.jpg", texts(driver, ".tile .name").get(0));
+
+                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+                Path out = Path.of("target", "page-screenshot-search2.png");
+                Files.createDirectories(out.getParent());
+                Files.copy(shot.toPath(), out, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
     @Test
     void typeAQuerySeeResultsClickMoreLikeThisAndSearchByImage(@TempDir Path tmp) throws Exception {
         requireBrowser();
         Clip clip = Clip.load(TestIndex.model().toString());
         try (ImageIndex index = TestIndex.build(clip, tmp.resolve("idx"));
              SearchServer server = SearchServer.start(clip, index, "vit-s", ServerConfig.defaults().withHostPort("127.0.0.1", 0))) {
-            ChromeOptions opts = new ChromeOptions();
-            opts.setBinary(CHROMIUM.toFile());
-            opts.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1200,900", "--user-data-dir=" + tmp.resolve("profile"));
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-            ChromeDriver driver = new ChromeDriver(service, opts);
+            ChromeDriver driver = driver(tmp);
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
                 driver.get("http://127.0.0.1:" + server.port() + "/");

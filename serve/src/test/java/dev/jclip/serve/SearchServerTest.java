@@ -145,6 +145,42 @@ class SearchServerTest {
     }
 
     @Test
+    void textsCaptionsFiltersAndHybridRanking() throws Exception {
+        IndexEntry coffee = index.entries().get(TestIndex.anyImage("coffee.png").toString());
+        Reply t = post("/knn-service", "{\"text\":\"a cup of coffee on a saucer\",\"modality\":\"text\",\"num_images\":3}");
+        assertEquals(200, t.status(), t.body());
+        JsonNode first = t.json().get(0);
+        assertEquals("a cup of coffee on a saucer", first.get("caption").asText(), "text → text finds the caption itself");
+        assertEquals(1.0, first.get("similarity").asDouble(), 1e-4);
+        assertEquals(coffee.path(), first.get("image_path").asText(), "a caption leads to its image");
+        assertTrue(first.get("url").asText().endsWith("/api/thumb/" + coffee.id()), first.toString());
+        Reply imageToText = post("/knn-service", "{\"image\":\"" + b64(TestIndex.anyImage("coffee.png"))
+                + "\",\"modality\":\"text\",\"num_images\":6,\"deduplicate\":false}");
+        assertEquals(6, imageToText.json().size(), "image → text: every caption and text is a candidate: " + imageToText.body());
+
+        Reply jpg = post("/knn-service", "{\"text\":\"a photo\",\"num_images\":4,\"deduplicate\":false,\"where\":[\"ext:jpg\"]}");
+        assertEquals(4, jpg.json().size(), "a filtered search still returns what was asked: " + jpg.body());
+        jpg.json().forEach(h -> assertTrue(h.get("image_path").asText().endsWith(".jpg"), h.toString()));
+
+        Reply hybrid = post("/api/search", "{\"terms\":[{\"text\":\"rocket launch\"}],\"n\":5,\"hybrid\":true,\"hybrid_weight\":50}");
+        assertEquals(200, hybrid.status(), hybrid.body());
+        JsonNode top = hybrid.json().get("results").get(0);
+        assertEquals("rocket.jpg", top.get("name").asText(), "BM25 on the caption decides with a heavy weight");
+        assertEquals("a rocket on the launch pad", top.get("captions").get(0).asText());
+
+        Reply texts = post("/api/search", "{\"terms\":[{\"text\":\"the quick brown fox\"}],\"n\":2,\"modality\":\"text\"}");
+        JsonNode fox = texts.json().get("results").get(0);
+        assertEquals("the quick brown fox", fox.get("text").asText());
+        assertEquals("texts.txt", fox.get("name").asText());
+        assertTrue(fox.get("thumb").isNull(), "a text of a collection has no image");
+        Reply small = post("/api/search", "{\"terms\":[{\"text\":\"a photo\"}],\"n\":30,\"where\":[\"width:..200\"]}");
+        small.json().get("results").forEach(h -> assertTrue(h.get("width").asInt() <= 200, h.toString()));
+        assertTrue(small.json().get("results").size() >= 2, small.body());
+        assertEquals(TestIndex.CAPTIONS.size() + TestIndex.TEXTS.size(), get("/api/stats").json().get("texts").asInt());
+        assertError(404, get("/api/thumb/" + fox.get("id").asLong()), "is a text, not an image");
+    }
+
+    @Test
     void badInputGets4xxJsonAndTheServerKeepsServing() throws Exception {
         assertError(400, post("/vectorize", "{\"texts\":[\"a\""), "malformed JSON");
         assertError(400, post("/vectorize", "[1,2]"), "JSON object");
@@ -165,7 +201,13 @@ class SearchServerTest {
         assertError(413, post("/vectorize", "{\"texts\":[\"" + "y".repeat(2 << 20) + "\"]}"), "at most");
         assertError(400, post("/knn-service", "{\"text\":\"a\",\"num_images\":\"ten\"}"), "num_images");
         assertError(400, post("/knn-service", "{\"text\":\"a\",\"num_images\":100000}"), "between 1 and 100");
-        assertError(400, post("/knn-service", "{\"text\":\"a\",\"modality\":\"text\"}"), "image embeddings only");
+        assertError(400, post("/knn-service", "{\"text\":\"a\",\"modality\":\"audio\"}"), "use image or text");
+        assertError(400, post("/knn-service", "{\"text\":\"a\",\"where\":[\"colour:red\"]}"), "unknown field 'colour'");
+        assertError(400, post("/knn-service", "{\"text\":\"a\",\"where\":\"ext:jpg\"}"), "array of strings");
+        assertError(400, post("/api/search", "{\"terms\":[{\"text\":\"a\"}],\"where\":[\"width:9..1\"]}"), "low end 9 is above");
+        assertError(400, post("/api/search", "{\"terms\":[{\"text\":\"a\"}],\"where\":[\"mtime:yesterday..\"]}"), "not a date");
+        assertError(400, post("/api/search", "{\"terms\":[{\"id\":0}],\"hybrid\":true}"), "'hybrid' needs a text");
+        assertError(400, post("/api/search", "{\"terms\":[{\"text\":\"a\"}],\"hybrid\":true,\"hybrid_weight\":-1}"), "hybrid_weight");
         assertError(404, post("/knn-service", "{\"text\":\"a\",\"indice_name\":\"other\"}"), "no index named");
         assertError(400, post("/knn-service", "{\"image_url\":\"http://127.0.0.1/x.jpg\"}"), "a loopback address");
         assertError(400, post("/knn-service", "{\"embedding_input\":[1,2]}"), "64 numbers");

@@ -1,4 +1,5 @@
-// jclip search page: text search, search by a dropped or picked image, "more like this".
+// jclip search page: text search, search by a dropped or picked image, "more like this"; images or
+// texts (captions and text collections), metadata filters and hybrid (BM25 + vector) ranking.
 // Talks only to this server's /api endpoints; an API key given as ?key=... in the page URL is sent along.
 (function () {
   'use strict';
@@ -7,6 +8,7 @@
   const status = document.getElementById('status');
   const drop = document.getElementById('drop');
   const file = document.getElementById('file');
+  const value = (id) => document.getElementById(id).value.trim();
 
   function withKey(url) {
     return key ? url + (url.includes('?') ? '&' : '?') + 'key=' + encodeURIComponent(key) : url;
@@ -17,13 +19,37 @@
     status.className = isError ? 'error' : '';
   }
 
+  function modality() {
+    return document.querySelector('input[name="modality"]:checked').value;
+  }
+
+  // The filter fields as the server's conditions (the same FIELD:VALUE syntax as clip search --where).
+  // Ranges go to the server as typed, so a reversed one is refused there with its reason.
+  function where() {
+    const w = [];
+    const range = (field, lo, hi) => { if (lo || hi) w.push(field + ':' + lo + '..' + hi); };
+    if (value('f-path')) w.push('path:' + value('f-path'));
+    if (value('f-ext')) w.push('ext:' + value('f-ext'));
+    range('width', value('f-wmin'), value('f-wmax'));
+    range('height', value('f-hmin'), value('f-hmax'));
+    range('mtime', value('f-from'), value('f-to'));
+    if (value('f-caption')) w.push('caption:' + value('f-caption').replace(/\s+/g, ','));
+    return w;
+  }
+
   async function search(terms, label) {
     say('Searching ' + label + ' ...');
     const headers = {'Content-Type': 'application/json'};
     if (key) headers['X-API-Key'] = key;
+    const request = {terms, n: 24, modality: modality(), where: where()};
+    // hybrid ranking needs words: only queries with a text term take it
+    if (document.getElementById('hybrid').checked && terms.some((t) => t.text)) {
+      request.hybrid = true;
+      request.hybrid_weight = Number(value('hybrid-weight') || '1');
+    }
     let body;
     try {
-      const res = await fetch('/api/search', {method: 'POST', headers, body: JSON.stringify({terms, n: 24})});
+      const res = await fetch('/api/search', {method: 'POST', headers, body: JSON.stringify(request)});
       body = await res.json();
       if (!res.ok) throw new Error(body.error || res.statusText);
     } catch (e) {
@@ -32,35 +58,53 @@
     }
     show(body.results);
     const t = body.timings_ms;
-    say(body.results.length + ' results for ' + label + ' (embedding ' + t.embed.toFixed(1) + ' ms, search ' + t.search.toFixed(1) + ' ms)');
+    say(body.results.length + ' results for ' + label + (request.hybrid ? ' (hybrid)' : '')
+        + ' (embedding ' + t.embed.toFixed(1) + ' ms, search ' + t.search.toFixed(1) + ' ms)');
   }
 
   function show(items) {
     results.replaceChildren();
     for (const r of items) {
       const tile = document.createElement('figure');
-      tile.className = 'tile';
+      tile.className = 'tile ' + r.modality;
       tile.dataset.id = r.id;
-      const img = document.createElement('img');
-      img.src = withKey(r.thumb);
-      img.alt = r.name;
-      img.title = r.path;
-      img.loading = 'lazy';
+      if (r.thumb) {
+        const img = document.createElement('img');
+        img.src = withKey(r.thumb);
+        img.alt = r.text || r.name;
+        img.title = r.path;
+        img.loading = 'lazy';
+        tile.append(img);
+      }
+      if (r.modality === 'text') {
+        const text = document.createElement('blockquote');
+        text.className = 'text';
+        text.textContent = r.text;
+        tile.append(text);
+      }
       const meta = document.createElement('figcaption');
       meta.className = 'meta';
       const name = document.createElement('span');
       name.className = 'name';
       name.textContent = r.name;
+      name.title = r.path; // the whole path on hover; the name itself wraps instead of being cut
       const score = document.createElement('span');
       score.className = 'score';
       score.textContent = r.score.toFixed(3);
       meta.append(name, score);
+      tile.append(meta);
+      if (r.modality === 'image' && r.captions && r.captions.length) {
+        const caps = document.createElement('p');
+        caps.className = 'caption';
+        caps.textContent = r.captions.join(' · ');
+        tile.append(caps);
+      }
       const more = document.createElement('button');
       more.className = 'more';
       more.type = 'button';
       more.textContent = 'More like this';
-      more.addEventListener('click', () => search([{id: r.id}], 'images like ' + r.name));
-      tile.append(img, meta, more);
+      more.addEventListener('click', () => search([{id: r.id}], (r.modality === 'text' ? 'texts' : 'images') + ' like ' + r.name));
+      tile.append(more);
       results.append(tile);
     }
   }
@@ -75,7 +119,7 @@
 
   document.getElementById('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const q = document.getElementById('query').value.trim();
+    const q = value('query');
     if (!q) { say('Type what you are looking for.', true); return; }
     search([{text: q}], '"' + q + '"');
   });
