@@ -36,12 +36,8 @@ final class IndexCommand implements Callable<Integer> {
     @Mixin
     IndexOptions indexOptions;
 
-    @Option(names = {"-m", "--model"}, description = "Released model name or checkpoint (default: the one the index was built with).")
-    String model;
-
-    @Option(names = "--precision", converter = ModelOption.PrecisionConverter.class,
-            description = "fp32, bf16, int8 or auto (default: the index's, else fp32).")
-    Precision precision;
+    @Mixin
+    IndexModelOptions modelOptions;
 
     @Option(names = "--quantize", description = "Vector quantization of a new index: none, int7 (Lucene 7-bit scalar; alias int8) "
             + "or int4 (default: none, or the index's).")
@@ -111,19 +107,14 @@ final class IndexCommand implements Callable<Integer> {
         // read an explicit captions file before the model loads and the index opens: an unreadable one changes nothing
         dev.jclip.search.CaptionSource captionSource = textSources.captionSource();
         IndexSettings recorded = ImageIndex.exists(dir) ? ImageIndex.readSettings(dir) : null;
-        String m = model != null ? model : recorded != null ? recorded.model() : null;
+        String m = modelOptions.resolve(recorded, dir);
         if (m == null) {
             throw new IllegalArgumentException("no index at " + dir + " yet: give the model to build it with (--model)");
         }
-        Precision p = precision != null ? precision
-                : recorded != null ? Precision.parse(recorded.precision()) : Precision.FP32;
+        Precision p = modelOptions.precision(recorded);
         Quantization q = quantize != null ? Quantization.parse(quantize)
                 : recorded != null ? recorded.quantization() : Quantization.NONE;
         String fingerprint = ModelFingerprint.of(m);
-        if (recorded != null && !recorded.fingerprint().equals(fingerprint)) {
-            throw new IndexMismatchException("cannot add to " + dir + ": it was built with model " + recorded.model()
-                    + ", not " + m + "; use another --index or delete this one");
-        }
         long l0 = System.nanoTime();
         // images only unless captions or texts are asked for: the text tower is then loaded too
         Clip clip = Clip.load(m, p, dev.jclip.model.TowerSelection.forInputs(captionSource != null || textSources.hasTexts(),

@@ -2,20 +2,16 @@ package dev.jclip.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jclip.Clip;
-import dev.jclip.runtime.Precision;
 import dev.jclip.model.TowerSelection;
 import dev.jclip.search.ClipQueryEncoder;
 import dev.jclip.search.Duplicates;
 import dev.jclip.search.Hit;
 import dev.jclip.search.ImageIndex;
 import dev.jclip.search.IndexEntry;
-import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
-import dev.jclip.search.ModelFingerprint;
 import dev.jclip.search.QueryEncoder;
 import dev.jclip.search.QueryParser;
 import dev.jclip.search.QueryTerm;
-import dev.jclip.search.fetch.FetchPolicy;
 import dev.jclip.search.fetch.UrlFetcher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,12 +37,8 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     IndexOptions indexOptions;
 
-    @Option(names = {"-m", "--model"}, description = "Model to embed the query with (default: the index's; must be the same model).")
-    String model;
-
-    @Option(names = "--precision", converter = ModelOption.PrecisionConverter.class,
-            description = "fp32, bf16, int8 or auto (default: the index's).")
-    Precision precision;
+    @Mixin
+    IndexModelOptions modelOptions;
 
     @Option(names = "-n", defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
     int n;
@@ -82,9 +74,8 @@ final class SearchCommand implements Callable<Integer> {
     String quality;
 
     // query by URL (issue 24, item 3)
-    @Option(names = "--allow-private-urls", description = "Let URL terms reach loopback, private, link-local and other "
-            + "non-public addresses (refused by default).")
-    boolean allowPrivateUrls;
+    @Mixin
+    UrlFetchOption urlFetch;
 
     // terminal previews (issue 24, item 4)
     @Option(names = "--preview", description = "Draw each hit in the terminal (kitty graphics protocol, or iTerm2's "
@@ -122,7 +113,7 @@ final class SearchCommand implements Callable<Integer> {
             Clip clip = towers != null ? load(index.settings(), towers) : null;
             long t1 = System.nanoTime();
             QueryEncoder enc = new ClipQueryEncoder(clip, index,
-                    new UrlFetcher(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls)));
+                    new UrlFetcher(urlFetch.policy()));
             float[] q = vectorless ? null : QueryEncoder.combine(terms, enc);
             long t2 = System.nanoTime();
             List<Hit> hits = index.search(ranking.request(q, terms, n, exact, threshold != null ? threshold : -2f, candidates));
@@ -189,12 +180,7 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     private Clip load(IndexSettings s, TowerSelection towers) throws Exception {
-        String m = model != null ? model : s.model();
-        if (model != null && !ModelFingerprint.of(m).equals(s.fingerprint())) {
-            throw new IndexMismatchException("the index was built with model " + s.model() + ", not " + m);
-        }
-        Precision p = precision != null ? precision : Precision.parse(s.precision());
-        return Clip.load(m, p, towers);
+        return Clip.load(modelOptions.resolve(s, indexOptions.dir()), modelOptions.precision(s), towers);
     }
 
     private int quality(ImageIndex index) throws Exception {

@@ -3,10 +3,7 @@ package dev.jclip.cli;
 import dev.jclip.Clip;
 import dev.jclip.runtime.Precision;
 import dev.jclip.search.ImageIndex;
-import dev.jclip.search.IndexMismatchException;
 import dev.jclip.search.IndexSettings;
-import dev.jclip.search.ModelFingerprint;
-import dev.jclip.search.fetch.FetchPolicy;
 import dev.jclip.serve.IndexRefresher;
 import dev.jclip.serve.SearchServer;
 import dev.jclip.serve.ServerConfig;
@@ -34,12 +31,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-index", description = "Serve embeddings only (no search).")
     boolean noIndex;
 
-    @Option(names = {"-m", "--model"}, description = "Model (default: the index's).")
-    String model;
-
-    @Option(names = "--precision", converter = ModelOption.PrecisionConverter.class,
-            description = "fp32, bf16, int8 or auto (default: the index's, else fp32).")
-    Precision precision;
+    @Mixin
+    IndexModelOptions modelOptions;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only).")
     String host;
@@ -63,9 +56,8 @@ final class ServeCommand implements Callable<Integer> {
     String indexName;
 
     // query by URL (issue 24, item 3)
-    @Option(names = "--allow-private-urls", description = "Let image_url and page URL queries reach loopback, private, "
-            + "link-local and other non-public addresses (refused by default: the server would fetch for its clients).")
-    boolean allowPrivateUrls;
+    @Mixin
+    UrlFetchOption urlFetch;
 
     // watch mode (issue 24, item 5)
     @Option(names = "--watch", description = "Serve what a concurrent 'clip index --watch' commits without a restart: "
@@ -80,14 +72,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = indexOptions.dir();
         IndexSettings s = noIndex ? null : ImageIndex.readSettings(requireIndex(dir));
-        String m = model != null ? model : s != null ? s.model() : null;
+        String m = modelOptions.resolve(s, dir);
         if (m == null) {
             throw new IllegalArgumentException("--no-index needs --model");
         }
-        if (s != null && model != null && !ModelFingerprint.of(model).equals(s.fingerprint())) {
-            throw new IndexMismatchException("the index at " + dir + " was built with model " + s.model() + ", not " + model);
-        }
-        Precision p = precision != null ? precision : s != null ? Precision.parse(s.precision()) : Precision.FP32;
+        Precision p = modelOptions.precision(s);
         String key = apiKey != null ? apiKey : System.getenv(KEY_ENV);
         if (key != null && key.isBlank()) {
             key = null;
@@ -104,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
         ImageIndex index = s != null ? ImageIndex.openReadOnly(dir) : null;
         ServerConfig cfg = ServerConfig.defaults().withHostPort(host, port).withApiKey(key)
                 .withBatching(maxBatch, batchWaitMs).withIndexName(indexName)
-                .withFetch(FetchPolicy.defaults().withAllowPrivate(allowPrivateUrls));
+                .withFetch(urlFetch.policy());
         SearchServer server = SearchServer.start(clip, index, m, cfg);
         IndexRefresher refresher = watch && index != null
                 ? IndexRefresher.start(index, java.time.Duration.ofMillis(watchMs), System.err::println) : null;
