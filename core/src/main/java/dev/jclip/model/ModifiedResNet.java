@@ -71,7 +71,7 @@ public final class ModifiedResNet extends Module implements ImageTower {
         }
     }
 
-    /** Makes (or drops, for FP32) the bf16 or int8 copies of every convolution and projection. */
+    /** Drops the folded convolution copies (rebuilt in the new precision on first use) and makes the attention pool's bf16 or int8 copies. */
     void prepare(Precision p) {
         List<Conv2d> convs = new ArrayList<>(List.of(conv1, conv2, conv3));
         for (List<Bottleneck> stage : stages) {
@@ -87,12 +87,10 @@ public final class ModifiedResNet extends Module implements ImageTower {
                 b.releaseFolded();
             }
         }
+        // Inference runs the folded copies (ConvBn), made in the precision of the first batch that
+        // needs them; per-convolution bf16 copies would only double the weights in memory.
         for (Conv2d c : convs) {
-            if (p == Precision.BF16) {
-                c.prepareBf16();
-            } else {
-                c.release();
-            }
+            c.release();
         }
         attnpool.prepare(p);
     }

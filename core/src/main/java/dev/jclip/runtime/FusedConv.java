@@ -65,9 +65,9 @@ public final class FusedConv {
      * since with a ReLU after the sum it either refuses ("Binary Fusion behavior undefined" for
      * "sum") or aborts the process (for "add") in libtorch 2.10.
      */
-    static Tensor fused(Tensor x, Tensor w, Tensor bias, long stride, long padding, Tensor residual, boolean relu) {
+    public static Tensor fused(Tensor x, Tensor w, Tensor bias, long stride, long padding, Tensor residual, boolean relu) {
         Tensor xc = x.contiguous(torch.MemoryFormat.ChannelsLast);
-        Tensor wc = w.contiguous(torch.MemoryFormat.ChannelsLast);
+        Tensor wc = w.is_mkldnn() ? w : w.contiguous(torch.MemoryFormat.ChannelsLast); // a prepacked weight is used as it is
         boolean reluInside = relu && residual == null;
         IValueVector stack = new IValueVector(new IValue(xc), new IValue(wc), new IValue(bias), ints(padding), ints(stride),
                 ints(1), new IValue(1L), new IValue(reluInside ? "relu" : "none"), noScalars(), new IValue());

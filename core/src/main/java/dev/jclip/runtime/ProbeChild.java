@@ -64,6 +64,14 @@ public final class ProbeChild {
         Tensor x = torch.randn(2, 64, 14, 14), w = torch.randn(96, 64, kernel, kernel).mul_(new Scalar(0.1));
         Tensor ref = Convs.gemm(x.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double), 1, pad);
         double err = relErr(Convs.oneDnn(cast(x, p), cast(w, p), 1, pad), ref);
+        if (FusedConv.available()) {
+            // inference runs the same convolution with a bias and ReLU epilogue in one primitive
+            Tensor b = torch.randn(96);
+            Tensor refFused = torch.relu(ref.add(b.to(torch.ScalarType.Double).view(1, -1, 1, 1)));
+            try (var ng = new org.bytedeco.pytorch.NoGradGuard()) {
+                err = Math.max(err, relErr(FusedConv.fused(cast(x, p), cast(w, p), cast(b, p), 1, pad, null, true), refFused));
+            }
+        }
         // training runs the backward convolutions too: dL/dx for L = sum(y * g)
         try (var grad = new org.bytedeco.pytorch.AutoGradMode(true)) {
             Tensor xi = cast(x, p).detach().requires_grad_(true);
