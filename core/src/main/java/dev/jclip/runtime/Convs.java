@@ -22,9 +22,14 @@ public final class Convs {
 
     /** A bias-free square convolution of {@code x} [N, C, H, W] by {@code w} [O, C, k, k] on the chosen path. */
     public static Tensor forward(Tensor x, Tensor w, long stride, long padding) {
+        return onOneDnn(x, w) ? oneDnn(x, w, stride, padding) : gemm(x, w, stride, padding);
+    }
+
+    /** Whether convolving {@code x} by {@code w} may enter oneDNN here: its kernel family passed its probe. */
+    static boolean onOneDnn(Tensor x, Tensor w) {
         Precision p = dev.jclip.tensor.Torch.isBf16(x) ? Precision.BF16 : Precision.FP32;
         Kernel.Family f = w.size(2) == 1 && w.size(3) == 1 ? Kernel.Family.CONV1X1 : Kernel.Family.CONV3X3;
-        return Machine.get().runs(new Kernel(f, p)) ? oneDnn(x, w, stride, padding) : gemm(x, w, stride, padding);
+        return Machine.get().runs(new Kernel(f, p));
     }
 
     /** libtorch's convolution, channels-last when that layout is on. */

@@ -42,9 +42,7 @@ public final class FusedConv {
      * Fused when gradients are off, the operators exist and the kernel family runs on oneDNN here.
      */
     public static Tensor forward(Tensor x, Tensor w, Tensor bias, long stride, long padding, Tensor residual, boolean relu) {
-        Precision p = dev.jclip.tensor.Torch.isBf16(x) ? Precision.BF16 : Precision.FP32;
-        Kernel.Family f = w.size(2) == 1 && w.size(3) == 1 ? Kernel.Family.CONV1X1 : Kernel.Family.CONV3X3;
-        if (available() && !GradMode.is_enabled() && Machine.get().runs(new Kernel(f, p))) {
+        if (available() && !GradMode.is_enabled() && Convs.onOneDnn(x, w)) {
             return fused(x, w, bias, stride, padding, residual, relu);
         }
         return unfused(x, w, bias, stride, padding, residual, relu);
