@@ -1,5 +1,8 @@
 package dev.jclip.model;
 
+import dev.jclip.model.layers.PackedWeight;
+import dev.jclip.runtime.PackedLinear;
+
 import dev.jclip.runtime.Machine;
 import dev.jclip.runtime.Precision;
 import dev.jclip.runtime.TowerKind;
@@ -34,6 +37,8 @@ public final class ClipModel extends Module {
     private final ClipConfig config;
     public final Tensor positionalEmbedding;
     public final Tensor textProjection;
+    /** text_projection for inference on oneDNN; null with a sentence encoder. */
+    private final PackedWeight textProjectionPacked;
     public final Tensor logitScale;
     public final Module visual;
     private final ImageTower imageEncoder;
@@ -69,6 +74,7 @@ public final class ClipModel extends Module {
             // a locked sentence encoder replaces the whole text side; only its projection is a parameter
             positionalEmbedding = null;
             textProjection = null;
+            textProjectionPacked = null;
             transformer = null;
             tokenEmbedding = null;
             lnFinal = null;
@@ -91,6 +97,7 @@ public final class ClipModel extends Module {
         // own parameters first: PyTorch lists them before the children's, as in the reference key order
         positionalEmbedding = Params.parameter(this, "positional_embedding", torch.empty(c.contextLength(), tw));
         textProjection = Params.parameter(this, "text_projection", torch.empty(tw, c.embedDim()));
+        textProjectionPacked = new PackedWeight(textProjection, true);
         logitScale = Params.parameter(this, "logit_scale", torch.ones(new long[0]).mul_(new Scalar(INIT_LOGIT_SCALE)));
         Module vis = buildVisual(c);
         visual = vis;
@@ -283,7 +290,8 @@ public final class ClipModel extends Module {
         } else {
             x = textTower(x);
         }
-        return pool(x, eot).matmul(textProjection);
+        Tensor pooled = pool(x, eot);
+        return PackedLinear.serves(pooled) ? textProjectionPacked.apply(pooled, null) : pooled.matmul(textProjection);
     }
 
     /** Token plus positional embedding: the text transformer's input [N, L, width]. */

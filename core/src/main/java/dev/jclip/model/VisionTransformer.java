@@ -5,6 +5,8 @@ import dev.jclip.model.layers.Params;
 
 import dev.jclip.model.layers.Conv2d;
 import dev.jclip.model.layers.LayerNorm;
+import dev.jclip.model.layers.PackedWeight;
+import dev.jclip.runtime.PackedLinear;
 import dev.jclip.model.layers.Transformer;
 import dev.jclip.tensor.Scopes;
 import org.bytedeco.pytorch.Module;
@@ -25,6 +27,7 @@ public final class VisionTransformer extends Module implements ImageTower {
     public final LayerNorm lnPost;
     public final Tensor proj;
     private final long width;
+    private final PackedWeight projection;
 
     public VisionTransformer(int resolution, int patch, int width, int layers, int heads, int outDim) {
         this.width = width;
@@ -38,6 +41,7 @@ public final class VisionTransformer extends Module implements ImageTower {
         transformer = register_module("transformer", new Transformer(width, layers, heads));
         lnPost = register_module("ln_post", new LayerNorm(width));
         proj = Params.parameter(this, "proj", torch.randn(width, outDim).mul_(new org.bytedeco.pytorch.Scalar(scale)));
+        projection = new PackedWeight(proj, true);
     }
 
     /** Patch embedding, class token and position: the transformer's input [N, 1 + grid², width]. */
@@ -56,7 +60,8 @@ public final class VisionTransformer extends Module implements ImageTower {
         if (Precisions.isBf16(cls)) {
             cls = cls.to(torch.ScalarType.Float);
         }
-        return lnPost.forward(cls).matmul(proj);
+        Tensor y = lnPost.forward(cls);
+        return PackedLinear.serves(y) ? projection.apply(y, null) : y.matmul(proj);
     }
 
     /** Makes (or drops, for FP32) the bf16 copies of every matrix the tower multiplies by. */

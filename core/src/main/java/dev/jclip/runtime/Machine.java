@@ -36,12 +36,15 @@ public final class Machine {
             TowerKind.RESNET, Map.of(Kernel.Family.CONV3X3, 0.5, Kernel.Family.CONV1X1, 0.4, Kernel.Family.LINEAR, 0.1));
     /** A lower precision must be this much faster than fp32 for auto to give up the reference path. */
     static final double AUTO_MARGIN = 0.9;
+    /** The packed fp32 linear may be this much slower than OpenBLAS's in the probe and still be used. */
+    static final double PACKED_MARGIN = 1.25;
 
     private final Cpu cpu;
     private final Path cacheDir;
     private final String fault;
     private volatile Map<Kernel, KernelProbe.Verdict> verdicts;
     private volatile String verdictSource = "not probed yet";
+    private volatile Boolean packedLinear;
 
     Machine(Cpu cpu, Path cacheDir, String fault) {
         this.cpu = cpu;
@@ -165,6 +168,7 @@ public final class Machine {
     static String route(Kernel k) {
         return switch (k.family()) {
             case CONV1X1, CONV3X3 -> "its convolutions run as matrix products (im2col + GEMM) instead";
+            case PACKED_LINEAR -> "fp32 linear layers run on OpenBLAS instead";
             case LINEAR, ATTENTION -> k.precision() == Precision.FP32 ? "no other path exists; results may be wrong"
                     : k.precision().label() + " falls back to fp32 wherever it would run";
         };
@@ -212,6 +216,33 @@ public final class Machine {
         return Kernel.ALL.contains(k) ? k : new Kernel(f, Precision.FP32);
     }
 
+    /**
+     * Whether float32 inference linear layers run on {@link PackedLinear}: its probe passed and
+     * timed it at most {@value #PACKED_MARGIN}× OpenBLAS's product on the same shape. The margin
+     * leans towards it because its gain is mostly elsewhere: with no OpenBLAS threads spinning,
+     * the operations between the products get both cores (see {@link PackedLinear}).
+     */
+    public boolean packedLinear() {
+        if (Boolean.getBoolean(KernelProbe.CHILD_PROPERTY)) {
+            return false; // a probe child runs each kernel by name, never by route
+        }
+        Boolean b = packedLinear;
+        if (b == null) {
+            KernelProbe.Verdict packed = verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, Precision.FP32));
+            KernelProbe.Verdict blas = verdicts().get(new Kernel(Kernel.Family.LINEAR, Precision.FP32));
+            b = packed != null && packed.ok() && PackedLinear.available()
+                    && (blas == null || !blas.ok() || !(packed.ms() > PACKED_MARGIN * blas.ms()));
+            packedLinear = b;
+        }
+        return b;
+    }
+
+    /** The probe time of fp32 linear layers on the path inference takes. */
+    private KernelProbe.Verdict fp32Linear() {
+        Kernel k = new Kernel(packedLinear() ? Kernel.Family.PACKED_LINEAR : Kernel.Family.LINEAR, Precision.FP32);
+        return verdicts().get(k);
+    }
+
     /** What {@link Precision#AUTO} means for {@code tower}: see {@link #choices}. */
     public Precision pick(TowerKind tower) {
         return choices(tower).entrySet().stream().filter(e -> e.getValue() > 0)
@@ -234,7 +265,8 @@ public final class Machine {
             double cost = 0;
             for (Map.Entry<Kernel.Family, Double> e : SHARES.get(tower).entrySet()) {
                 KernelProbe.Verdict low = verdicts().get(kernelFor(e.getKey(), p));
-                KernelProbe.Verdict ref = verdicts().get(new Kernel(e.getKey(), Precision.FP32));
+                KernelProbe.Verdict ref = e.getKey() == Kernel.Family.LINEAR ? fp32Linear()
+                        : verdicts().get(new Kernel(e.getKey(), Precision.FP32));
                 double ratio = low != null && ref != null && low.ok() && ref.ok() && ref.ms() > 0 ? low.ms() / ref.ms() : 1.0;
                 cost += e.getValue() * ratio;
             }

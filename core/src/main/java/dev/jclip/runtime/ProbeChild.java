@@ -56,6 +56,7 @@ public final class ProbeChild {
             case CONV1X1 -> convDrift(k.precision(), 1, 0);
             case CONV3X3 -> convDrift(k.precision(), 3, 1);
             case LINEAR -> linearDrift(k.precision());
+            case PACKED_LINEAR -> packedLinearDrift();
             case ATTENTION -> attentionDrift(k.precision());
         };
     }
@@ -99,6 +100,21 @@ public final class ProbeChild {
         return requireWithin(relErr(y, ref), p);
     }
 
+    private static double packedLinearDrift() {
+        if (!PackedLinear.available()) {
+            throw new AssertionError("this libtorch has no mkldnn::_linear_pointwise / _reorder_linear_weight");
+        }
+        Tensor x = torch.randn(4, 16, 256), w = torch.randn(384, 256).mul_(new Scalar(0.05)), b = torch.randn(384);
+        Tensor ref = torch.linear(x.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double),
+                new TensorOptional(b.to(torch.ScalarType.Double)));
+        double err = relErr(PackedLinear.linear(x, w, b), ref);
+        // a weight packed for one row count serves others, and layers without a bias
+        Tensor x2 = torch.randn(7, 256);
+        err = Math.max(err, relErr(PackedLinear.apply(x2, PackedLinear.pack(w, 64), null),
+                torch.linear(x2.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double))));
+        return requireWithin(err, Precision.FP32);
+    }
+
     private static double attentionDrift(Precision p) {
         Tensor q = torch.randn(2, 4, 20, 32), k = torch.randn(2, 4, 20, 32), v = torch.randn(2, 4, 20, 32);
         Tensor ref = Attention.manual(q.to(torch.ScalarType.Double), k.to(torch.ScalarType.Double), v.to(torch.ScalarType.Double));
@@ -121,6 +137,11 @@ public final class ProbeChild {
                 Tensor x = torch.randn(800, 768), w = torch.randn(3072, 768).mul_(new Scalar(0.03)), b = torch.zeros(3072);
                 Linear l = linear(p, x, w, b);
                 yield () -> l.apply(x);
+            }
+            case PACKED_LINEAR -> {
+                Tensor x = torch.randn(800, 768), w = torch.randn(3072, 768).mul_(new Scalar(0.03)), b = torch.zeros(3072);
+                Tensor packed = PackedLinear.pack(w, 800);
+                yield () -> PackedLinear.apply(x, packed, b);
             }
             case ATTENTION -> {
                 Tensor q = torch.randn(16, 12, 50, 64), kk = torch.randn(16, 12, 50, 64), v = torch.randn(16, 12, 50, 64);

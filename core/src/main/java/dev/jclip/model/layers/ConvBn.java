@@ -92,13 +92,7 @@ public final class ConvBn {
         Tensor[] sources = {conv.weight, bn.weight, bn.bias, bn.runningMean, bn.runningVar};
         long[] v = new long[sources.length];
         for (int i = 0; i < v.length; i++) {
-            try {
-                v[i] = sources[i].__dispatch__version();
-            } catch (RuntimeException e) {
-                // an inference tensor (made under InferenceMode) has no version counter; it cannot be
-                // modified in place outside that mode either, so a constant serves
-                v[i] = -1;
-            }
+            v[i] = Params.version(sources[i]);
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package dev.jclip.model.layers;
 
+import dev.jclip.runtime.PackedLinear;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -11,7 +12,8 @@ import org.bytedeco.pytorch.global.torch;
  * are the reference and are never modified; {@link #prepareBf16()} and {@link #prepareInt8()}
  * make inference copies once, so no call pays for a conversion. Which kernel runs follows the
  * activations: bfloat16 input takes the bf16 copy, float32 input the int8 kernel when one is
- * prepared and the float32 weight otherwise.
+ * prepared and the float32 weight otherwise. With gradients off, that float32 weight is a copy
+ * reordered for oneDNN ({@link PackedWeight}) where this machine runs it.
  */
 public final class LinearWeights {
     private final Tensor weight;
@@ -19,6 +21,7 @@ public final class LinearWeights {
     private Tensor bf16Weight;
     private Tensor bf16Bias;
     private Int8 int8;
+    private final PackedWeight packed;
 
     /** fbgemm's packed int8 weight with its per-tensor quantization. */
     private record Int8(Tensor q, Tensor packed, Tensor colOffsets, double scale, long zeroPoint, Tensor bias) {
@@ -27,6 +30,7 @@ public final class LinearWeights {
     public LinearWeights(Tensor weight, Tensor bias) {
         this.weight = weight;
         this.bias = bias;
+        this.packed = new PackedWeight(weight, false);
     }
 
     /**
@@ -60,6 +64,7 @@ public final class LinearWeights {
         bf16Weight = null;
         bf16Bias = null;
         int8 = null;
+        packed.release();
     }
 
     public boolean isInt8() {
@@ -76,6 +81,9 @@ public final class LinearWeights {
         if (int8 != null) {
             return torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
                     new Scalar(int8.scale), new Scalar(int8.zeroPoint), int8.bias);
+        }
+        if (PackedLinear.serves(x)) {
+            return packed.apply(x, bias);
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }

@@ -45,4 +45,14 @@ public final class Params {
     public static Tensor buffer(Module m, String name, Tensor init) {
         return new Tensor(m.register_buffer(name, init));
     }
+
+    /**
+     * The version counter of {@code t} (bumped by every in-place change: a checkpoint load, an
+     * optimizer step), which inference copies of a weight compare to know they are stale. An
+     * inference tensor (made under InferenceMode) has none, and cannot be changed in place
+     * outside that mode either, so a constant serves.
+     */
+    public static long version(Tensor t) {
+        return t.is_inference() ? -1 : t.__dispatch__version();
+    }
 }
