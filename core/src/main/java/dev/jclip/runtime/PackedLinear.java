@@ -71,8 +71,13 @@ public final class PackedLinear {
 
     /** y = x Wᵀ + b for {@code x} [..., in] on a weight made by {@link #pack}; {@code bias} may be null. */
     public static Tensor apply(Tensor x, Tensor packed, Tensor bias) {
+        return apply(x, packed, bias, false);
+    }
+
+    /** {@code silu?(x Wᵀ + b)}: oneDNN's swish post-op (x·σ(x)) in the product's epilogue. */
+    public static Tensor apply(Tensor x, Tensor packed, Tensor bias, boolean silu) {
         IValueVector stack = new IValueVector(new IValue(x.contiguous()), new IValue(packed),
-                bias == null ? new IValue() : new IValue(bias), new IValue("none"), noScalars(), new IValue(""));
+                bias == null ? new IValue() : new IValue(bias), new IValue(silu ? "swish" : "none"), noScalars(), new IValue(""));
         LINEAR.callBoxed(stack);
         // toTensor() points into the stack's storage; a handle of our own outlives the stack
         return new Tensor(stack.get(0).toTensor());

@@ -2,6 +2,7 @@ package dev.jclip.model.layers;
 
 import dev.jclip.tensor.Torch;
 import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -21,6 +22,15 @@ public final class LayerNorm extends Module {
         shape = new long[]{width};
         weight = Params.parameter(this, "weight", torch.ones(width));
         bias = Params.parameter(this, "bias", torch.zeros(width));
+    }
+
+    /**
+     * {@code scale · forward(x)} for float32 or bf16 {@code x}, as one pass: the scale goes into
+     * the (small) weight and bias instead of the activations.
+     */
+    public Tensor forwardScaled(Tensor x, double scale) {
+        Scalar s = new Scalar(scale);
+        return torch.layer_norm(x, shape, new TensorOptional(weight.mul(s)), new TensorOptional(bias.mul(s)), 1e-5, false);
     }
 
     public Tensor forward(Tensor x) {

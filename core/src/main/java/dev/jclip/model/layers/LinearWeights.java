@@ -71,6 +71,29 @@ public final class LinearWeights {
         return int8 != null;
     }
 
+    /**
+     * {@code silu?(x Wᵀ + biasScale·b)} on the kernel {@link #apply} picks, for inference with
+     * gradients off; on the packed float32 kernel the SiLU runs in the product's epilogue. The
+     * scaled bias lets a caller fold a constant factor into the input (see
+     * {@link ResidualAttentionBlock}).
+     */
+    public Tensor apply(Tensor x, double biasScale, boolean silu) {
+        Tensor b = bias == null ? null : bias.mul(new Scalar(biasScale));
+        Tensor y;
+        if (dev.jclip.tensor.Torch.isBf16(x)) {
+            Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
+            y = b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b.to(torch.ScalarType.BFloat16)));
+        } else if (int8 != null) {
+            y = torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
+                    new Scalar(int8.scale), new Scalar(int8.zeroPoint), b != null ? b : int8.bias);
+        } else if (PackedLinear.serves(x)) {
+            return packed.apply(x, b, silu);
+        } else {
+            y = b == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(b));
+        }
+        return silu ? torch.silu_(y) : y;
+    }
+
     /** y = x Wᵀ + b on the kernel that matches {@code x}'s dtype (see the class comment). */
     public Tensor apply(Tensor x) {
         if (dev.jclip.tensor.Torch.isBf16(x)) {
@@ -83,7 +106,7 @@ public final class LinearWeights {
                     new Scalar(int8.scale), new Scalar(int8.zeroPoint), int8.bias);
         }
         if (PackedLinear.serves(x)) {
-            return packed.apply(x, bias);
+            return packed.apply(x, bias, false);
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
     }

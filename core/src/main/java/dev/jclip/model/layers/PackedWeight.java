@@ -28,7 +28,12 @@ public final class PackedWeight {
 
     /** y = x Wᵀ (+ bias) on the packed copy; call only where {@link PackedLinear#serves} says so. */
     public Tensor apply(Tensor x, Tensor bias) {
-        return PackedLinear.apply(x, packed(x.numel() / x.size(-1)), bias);
+        return apply(x, bias, false);
+    }
+
+    /** {@code silu?(x Wᵀ + bias)}, the SiLU in the product's epilogue. */
+    public Tensor apply(Tensor x, Tensor bias, boolean silu) {
+        return PackedLinear.apply(x, packed(x.numel() / x.size(-1)), bias, silu);
     }
 
     /** Drops the copy. */
