@@ -166,6 +166,8 @@ public final class Benchmark {
         OpenBlas blas = OpenBlas.get();
         o.put("openblas_core", blas.core());
         o.put("openblas_core_forced", blas.coreForced());
+        // inference products run on oneDNN where it was probed faster (runtime.PackedLinear); training keeps OpenBLAS
+        o.put("fp32_linear", s.task().equals("train") ? "openblas" : dev.jclip.runtime.Machine.get().fp32LinearPath());
         if (blas.l2Size() != null) {
             o.put("openblas_l2_size", blas.l2Size());
         }

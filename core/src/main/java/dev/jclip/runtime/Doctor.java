@@ -77,6 +77,9 @@ public final class Doctor {
                 x.put("route", Machine.route(v.kernel()));
             }
         }
+        ObjectNode lin = o.putObject("fp32_linear");
+        lin.put("path", m.fp32LinearPath());
+        lin.put("why", linearWhy(m));
         ObjectNode auto = o.putObject("auto");
         for (TowerKind t : TowerKind.values()) {
             ObjectNode x = auto.putObject(t.name().toLowerCase(Locale.ROOT));
@@ -88,6 +91,19 @@ public final class Doctor {
         }
         auto.put("training", m.trainingPick().label());
         return o;
+    }
+
+    private static String linearWhy(Machine m) {
+        KernelProbe.Verdict packed = m.verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, Precision.FP32));
+        KernelProbe.Verdict blas = m.verdicts().get(new Kernel(Kernel.Family.LINEAR, Precision.FP32));
+        if (packed == null || !packed.ok()) {
+            return "oneDNN's packed linear " + (packed == null ? "was not probed" : "failed its probe") + "; OpenBLAS serves";
+        }
+        String times = blas != null && blas.ok()
+                ? String.format(Locale.ROOT, "probe %.2f ms against OpenBLAS %.2f ms (used up to %.2f×)", packed.ms(), blas.ms(), Machine.PACKED_MARGIN)
+                : "OpenBLAS's linear failed its probe";
+        return (m.packedLinear() ? "oneDNN with weights prepacked: " : "OpenBLAS: the packed kernel is slower here, ") + times
+                + "; with gradients off only (training keeps OpenBLAS)";
     }
 
     private static String why(Machine m, TowerKind t, Precision pick) {
@@ -169,6 +185,8 @@ public final class Doctor {
                         v.get("detail").asText(), v.get("route").asText()));
             }
         }
+        s.append("fp32 linear ").append(o.get("fp32_linear").get("path").asText()).append(": ")
+                .append(o.get("fp32_linear").get("why").asText()).append('\n');
         var auto = o.get("auto");
         for (TowerKind t : TowerKind.values()) {
             var x = auto.get(t.name().toLowerCase(Locale.ROOT));

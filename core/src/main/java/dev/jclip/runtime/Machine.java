@@ -237,6 +237,11 @@ public final class Machine {
         return b;
     }
 
+    /** Where float32 inference linear layers run here, in words (clip doctor, bench JSON). */
+    public String fp32LinearPath() {
+        return packedLinear() ? "onednn-packed" : "openblas";
+    }
+
     /** The probe time of fp32 linear layers on the path inference takes. */
     private KernelProbe.Verdict fp32Linear() {
         Kernel k = new Kernel(packedLinear() ? Kernel.Family.PACKED_LINEAR : Kernel.Family.LINEAR, Precision.FP32);

@@ -1,0 +1,48 @@
+package dev.jclip.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@code clip doctor} reports: the CPU, OpenBLAS, every probe, the fp32 linear path and auto per tower. */
+class DoctorTest {
+    @Test
+    void reportNamesEveryDecision(@TempDir Path cache) {
+        Machine m = Machine.withCache(cache, null);
+        ObjectNode o = Doctor.report(m);
+        assertFalse(o.get("cpu").get("model").asText().isEmpty());
+        assertEquals(OpenBlas.get().core(), o.get("openblas").get("core").asText());
+        Set<String> probed = new HashSet<>();
+        for (JsonNode v : o.get("probes").get("verdicts")) {
+            probed.add(v.get("kernel").asText());
+        }
+        for (Kernel k : Kernel.ALL) {
+            assertTrue(probed.contains(k.id()), "doctor lists " + k.id() + ": " + probed);
+        }
+        assertEquals(m.fp32LinearPath(), o.get("fp32_linear").get("path").asText());
+        for (TowerKind t : TowerKind.values()) {
+            assertTrue(o.get("auto").has(t.name().toLowerCase(java.util.Locale.ROOT)), t.name());
+        }
+        String text = Doctor.text(o);
+        assertTrue(text.contains("fp32 linear " + m.fp32LinearPath()), text);
+        assertTrue(text.contains("packed_linear/fp32"), text);
+    }
+
+    @Test
+    void aFailedPackedLinearIsReportedWithItsRoute(@TempDir Path cache) {
+        Machine m = Machine.withCache(cache, "packed_linear/fp32");
+        ObjectNode o = Doctor.report(m);
+        assertEquals("openblas", o.get("fp32_linear").get("path").asText());
+        assertTrue(o.get("fp32_linear").get("why").asText().contains("failed its probe"), o.toString());
+        assertTrue(Doctor.text(o).contains("fp32 linear layers run on OpenBLAS instead"), Doctor.text(o));
+    }
+}
