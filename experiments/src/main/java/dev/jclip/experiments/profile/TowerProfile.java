@@ -95,7 +95,10 @@ public final class TowerProfile {
         Tensor o = time("attention", () -> {
             Tensor t = qkv.view(n, l, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
             Tensor q = t.select(0, 0), k = t.select(0, 1), vv = t.select(0, 2);
-            Tensor r = dev.jclip.tensor.Torch.isBf16(x) ? attendBf16(q, k, vv)
+            Tensor r = dev.jclip.tensor.Torch.isBf16(x) && Boolean.getBoolean("attnFp32")
+                    ? torch.scaled_dot_product_attention(q.to(torch.ScalarType.Float), k.to(torch.ScalarType.Float), vv.to(torch.ScalarType.Float),
+                    new org.bytedeco.pytorch.TensorOptional(), 0.0, false, new org.bytedeco.pytorch.DoubleOptional(), false).to(torch.ScalarType.BFloat16)
+                    : dev.jclip.tensor.Torch.isBf16(x) ? attendBf16(q, k, vv)
                     : torch.scaled_dot_product_attention(q, k, vv, new org.bytedeco.pytorch.TensorOptional(), 0.0, false,
                     new org.bytedeco.pytorch.DoubleOptional(), false);
             return r.transpose(1, 2).reshape(n, l, width);
