@@ -18,7 +18,7 @@ public record Kernel(Family family, Precision precision) {
         CONV1X1,
         /** oneDNN's 3×3 convolution (ResNet stem and bottlenecks), forward and backward. */
         CONV3X3,
-        /** Matrix products of linear layers (OpenBLAS in fp32, oneDNN in bf16, fbgemm in int8). */
+        /** Matrix products of linear layers (OpenBLAS in fp32 with gradients and as the route, oneDNN in bf16, fbgemm in int8). */
         LINEAR,
         /** Inference linear layers on oneDNN with the weight reordered once ({@link PackedLinear}; fp32 only). */
         PACKED_LINEAR,
