@@ -291,7 +291,7 @@ public final class ClipModel extends Module {
             x = textTower(x);
         }
         Tensor pooled = pool(x, eot);
-        return PackedLinear.serves(pooled) ? textProjectionPacked.apply(pooled, null) : pooled.matmul(textProjection);
+        return !is_training() && PackedLinear.serves(pooled) ? textProjectionPacked.apply(pooled, null) : pooled.matmul(textProjection);
     }
 
     /** Token plus positional embedding: the text transformer's input [N, L, width]. */

@@ -61,7 +61,7 @@ public final class VisionTransformer extends Module implements ImageTower {
             cls = cls.to(torch.ScalarType.Float);
         }
         Tensor y = lnPost.forward(cls);
-        return PackedLinear.serves(y) ? projection.apply(y, null) : y.matmul(proj);
+        return !is_training() && PackedLinear.serves(y) ? projection.apply(y, null) : y.matmul(proj);
     }
 
     /** Makes (or drops, for FP32) the bf16 copies of every matrix the tower multiplies by. */

@@ -77,6 +77,22 @@ class PackedLinearTest {
     }
 
     @Test
+    void trainingPassesWithoutAGraphKeepTheReferenceKernels() {
+        // a training step encodes micro-batches without a graph and again with one: the two must agree exactly
+        torch.manual_seed(6);
+        ClipModel m = new ClipModel(ModelPresets.get("ViT-Tiny/8-32px"));
+        m.train(true);
+        Tensor px = torch.randn(3, 3, 32, 32), tk = tokens();
+        Tensor[] ref = reference(m, px, tk);
+        Tensor[] noGraph;
+        try (NoGradGuard ng = new NoGradGuard()) {
+            noGraph = new Tensor[]{m.encodeImage(px), m.encodeText(tk)};
+        }
+        assertEquals(0.0, torch.sub(noGraph[0], ref[0]).abs().max().item_double(), "image");
+        assertEquals(0.0, torch.sub(noGraph[1], ref[1]).abs().max().item_double(), "text");
+    }
+
+    @Test
     void aModelBuiltUnderInferenceModeRuns() {
         try (InferenceMode im = new InferenceMode()) {
             ClipModel m = new ClipModel(ModelPresets.get("ViT-Tiny/8-32px"));

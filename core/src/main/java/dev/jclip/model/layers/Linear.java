@@ -28,6 +28,6 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return kernels.apply(x);
+        return kernels.apply(x, !is_training());
     }
 }

@@ -12,7 +12,7 @@ import org.bytedeco.pytorch.global.torch;
  * are the reference and are never modified; {@link #prepareBf16()} and {@link #prepareInt8()}
  * make inference copies once, so no call pays for a conversion. Which kernel runs follows the
  * activations: bfloat16 input takes the bf16 copy, float32 input the int8 kernel when one is
- * prepared and the float32 weight otherwise. With gradients off, that float32 weight is a copy
+ * prepared and the float32 weight otherwise. In eval mode with gradients off, that float32 weight is a copy
  * reordered for oneDNN ({@link PackedWeight}) where this machine runs it.
  */
 public final class LinearWeights {
@@ -72,8 +72,8 @@ public final class LinearWeights {
     }
 
     /**
-     * {@code silu?(x Wᵀ + biasScale·b)} on the kernel {@link #apply} picks, for inference with
-     * gradients off; on the packed float32 kernel the SiLU runs in the product's epilogue. The
+     * {@code silu?(x Wᵀ + biasScale·b)} on the kernel {@link #apply} picks for inference (eval mode,
+     * gradients off); on the packed float32 kernel the SiLU runs in the product's epilogue. The
      * scaled bias lets a caller fold a constant factor into the input (see
      * {@link ResidualAttentionBlock}).
      */
@@ -94,8 +94,13 @@ public final class LinearWeights {
         return silu ? torch.silu_(y) : y;
     }
 
-    /** y = x Wᵀ + b on the kernel that matches {@code x}'s dtype (see the class comment). */
-    public Tensor apply(Tensor x) {
+    /**
+     * y = x Wᵀ + b on the kernel that matches {@code x}'s dtype (see the class comment).
+     * {@code inference} says the layer is in eval mode: only then may the packed copy serve, since
+     * a training step's passes without a graph (micro-batch features, recomputation for
+     * checkpointing) must compute exactly what its pass with a graph computes.
+     */
+    public Tensor apply(Tensor x, boolean inference) {
         if (dev.jclip.tensor.Torch.isBf16(x)) {
             Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
             Tensor b = bias == null ? null : bf16Bias != null ? bf16Bias : bias.to(torch.ScalarType.BFloat16);
@@ -105,7 +110,7 @@ public final class LinearWeights {
             return torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
                     new Scalar(int8.scale), new Scalar(int8.zeroPoint), int8.bias);
         }
-        if (PackedLinear.serves(x)) {
+        if (inference && PackedLinear.serves(x)) {
             return packed.apply(x, bias, false);
         }
         return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));

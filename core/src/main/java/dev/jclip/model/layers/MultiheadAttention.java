@@ -45,7 +45,7 @@ public final class MultiheadAttention extends Module {
     /** x: [N, L, D]; causal masks future positions (the text encoder). */
     public Tensor forward(Tensor x, boolean causal) {
         long n = x.size(0), l = x.size(1);
-        Tensor qkv = inProj.apply(x).view(n, l, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
+        Tensor qkv = inProj.apply(x, !is_training()).view(n, l, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
         Tensor q = qkv.select(0, 0), k = qkv.select(0, 1), v = qkv.select(0, 2);
         Tensor o = dev.jclip.tensor.Torch.isBf16(x) ? attendBf16(q, k, v, causal)
                 : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, causal, new DoubleOptional(), false);

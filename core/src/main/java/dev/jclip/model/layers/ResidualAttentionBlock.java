@@ -28,7 +28,8 @@ public final class ResidualAttentionBlock extends Module {
     }
 
     public Tensor forward(Tensor x, boolean causal) {
-        if (!GradMode.is_enabled()) {
+        // eval mode only: a training step's passes without a graph must match its pass with one
+        if (!is_training() && !GradMode.is_enabled()) {
             return inference(x, causal);
         }
         x = x.add(attn.forward(ln1.forward(x), causal));
@@ -38,7 +39,7 @@ public final class ResidualAttentionBlock extends Module {
     }
 
     /**
-     * The same function with gradients off, in fewer passes over memory. The attention output
+     * The same function for inference (eval mode, gradients off), in fewer passes over memory. The attention output
      * takes the residual in place (a + x for x + a: the same bits). The MLP folds QuickGELU's
      * constant k = 1.702 into its neighbours: h·σ(kh) = silu(kh)/k, and kh comes from ln_2 with
      * its weight and bias times k and c_fc with its bias times k; c_proj then gets its bias times

@@ -91,7 +91,7 @@ public final class TowerProfile {
     private Tensor block(ResidualAttentionBlock b, Tensor x) {
         long n = x.size(0), l = x.size(1), width = x.size(2), heads = b.attn.heads();
         Tensor a = time("ln", () -> b.ln1.forward(x));
-        Tensor qkv = time("qkv", () -> b.attn.inProj().apply(a));
+        Tensor qkv = time("qkv", () -> b.attn.inProj().apply(a, true));
         Tensor o = time("attention", () -> {
             Tensor t = qkv.view(n, l, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
             Tensor q = t.select(0, 0), k = t.select(0, 1), vv = t.select(0, 2);
