@@ -223,11 +223,11 @@ public final class Machine {
      * the operations between the products get both cores (see {@link PackedLinear}).
      */
     public boolean packedLinear() {
-        if (Boolean.getBoolean(KernelProbe.CHILD_PROPERTY)) {
-            return false; // a probe child runs each kernel by name, never by route
-        }
-        Boolean b = packedLinear;
+        Boolean b = packedLinear; // asked per linear layer call: decided once
         if (b == null) {
+            if (Boolean.getBoolean(KernelProbe.CHILD_PROPERTY)) {
+                return false; // a probe child runs each kernel by name, never by route
+            }
             KernelProbe.Verdict packed = verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, Precision.FP32));
             KernelProbe.Verdict blas = verdicts().get(new Kernel(Kernel.Family.LINEAR, Precision.FP32));
             b = packed != null && packed.ok() && PackedLinear.available()

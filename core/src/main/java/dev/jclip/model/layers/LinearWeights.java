@@ -78,20 +78,7 @@ public final class LinearWeights {
      * {@link ResidualAttentionBlock}).
      */
     public Tensor apply(Tensor x, double biasScale, boolean silu) {
-        Tensor b = bias == null ? null : bias.mul(new Scalar(biasScale));
-        Tensor y;
-        if (dev.jclip.tensor.Torch.isBf16(x)) {
-            Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
-            y = b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b.to(torch.ScalarType.BFloat16)));
-        } else if (int8 != null) {
-            y = torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
-                    new Scalar(int8.scale), new Scalar(int8.zeroPoint), b != null ? b : int8.bias);
-        } else if (PackedLinear.serves(x)) {
-            return packed.apply(x, b, silu);
-        } else {
-            y = b == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(b));
-        }
-        return silu ? torch.silu_(y) : y;
+        return product(x, bias == null ? null : bias.mul(new Scalar(biasScale)), null, true, silu);
     }
 
     /**
@@ -101,18 +88,24 @@ public final class LinearWeights {
      * checkpointing) must compute exactly what its pass with a graph computes.
      */
     public Tensor apply(Tensor x, boolean inference) {
+        return product(x, bias, bf16Bias, inference, false);
+    }
+
+    /** The one kernel choice: {@code b} is the float32 bias to add, {@code bf16b} its bf16 copy if one is kept. */
+    private Tensor product(Tensor x, Tensor b, Tensor bf16b, boolean mayPack, boolean silu) {
+        Tensor y;
         if (dev.jclip.tensor.Torch.isBf16(x)) {
             Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
-            Tensor b = bias == null ? null : bf16Bias != null ? bf16Bias : bias.to(torch.ScalarType.BFloat16);
-            return b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b));
+            Tensor bb = bf16b != null ? bf16b : b == null ? null : b.to(torch.ScalarType.BFloat16);
+            y = bb == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(bb));
+        } else if (int8 != null) {
+            y = torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
+                    new Scalar(int8.scale), new Scalar(int8.zeroPoint), b != null ? b : int8.bias);
+        } else if (mayPack && PackedLinear.serves(x)) {
+            return packed.apply(x, b, silu);
+        } else {
+            y = b == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(b));
         }
-        if (int8 != null) {
-            return torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
-                    new Scalar(int8.scale), new Scalar(int8.zeroPoint), int8.bias);
-        }
-        if (inference && PackedLinear.serves(x)) {
-            return packed.apply(x, bias, false);
-        }
-        return bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
+        return silu ? torch.silu_(y) : y;
     }
 }
