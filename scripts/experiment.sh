@@ -3,6 +3,7 @@
 # Builds the module (with core and text-onnx; nothing is installed) when its jar is missing or older than the sources.
 set -euo pipefail
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"   # as ./clip: libgomp busy-waiting starves OpenBLAS on small machines
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"   # as ./clip: idle OpenBLAS threads sleep at once
 main="${1:?usage: scripts/experiment.sh CLASS [ARGS...]}"; shift
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/experiments/target/jclip-experiments.jar"

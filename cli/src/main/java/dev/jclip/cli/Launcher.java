@@ -72,6 +72,7 @@ final class Launcher {
                 env.put("MASTER_ADDR", addr);
                 env.put("MASTER_PORT", Integer.toString(port));
                 env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+                env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");   // as ./clip: idle OpenBLAS threads sleep at once
                 // Sized before the worker loads libtorch, so no rank starts a pool of every core
                 // (N ranks x all cores oversubscribes the machine: 149 vs 790 samples/s measured).
                 env.put("OMP_NUM_THREADS", Integer.toString(threads));

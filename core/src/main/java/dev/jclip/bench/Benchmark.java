@@ -166,6 +166,7 @@ public final class Benchmark {
         OpenBlas blas = OpenBlas.get();
         o.put("openblas_core", blas.core());
         o.put("openblas_core_forced", blas.coreForced());
+        o.put("openblas_idle_spin", blas.idleSpin());   // log2 cycles; 28 (unset) takes the cores from libgomp
         // inference products run on oneDNN where it was probed faster (runtime.PackedLinear); training keeps OpenBLAS
         o.put("fp32_linear", s.task().equals("train") ? "openblas" : dev.jclip.runtime.Machine.get().fp32LinearPath());
         if (blas.l2Size() != null) {

@@ -58,6 +58,8 @@ public final class Doctor {
         }
         blas.put("config", b.config());
         blas.put("threads", b.threads());
+        blas.put("idle_spin_log2_cycles", b.idleSpin());
+        blas.put("idle_threads_spin", b.idleThreadsSpin());
         ObjectNode probes = o.putObject("probes");
         probes.put("source", m.verdictSource());
         probes.put("cache_key", m.cacheKey());
@@ -166,6 +168,11 @@ public final class Doctor {
             s.append("           OPENBLAS_L2_SIZE=").append(blas.get("OPENBLAS_L2_SIZE").asText()).append('\n');
         }
         s.append("           ").append(blas.get("config").asText()).append('\n');
+        int spin = blas.get("idle_spin_log2_cycles").asInt();
+        s.append(blas.get("idle_threads_spin").asBoolean()
+                ? "           idle threads spin 2^" + spin + " cycles after each product, taking the cores from the next\n"
+                        + "           operation: set OPENBLAS_THREAD_TIMEOUT=4 before the JVM starts (./clip does)\n"
+                : "           idle threads sleep after 2^" + spin + " cycles (OPENBLAS_THREAD_TIMEOUT)\n");
         if (o.has("gemm")) {
             var g = o.get("gemm");
             var c = g.path("ceiling");

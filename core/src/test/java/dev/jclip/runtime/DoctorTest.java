@@ -45,4 +45,23 @@ class DoctorTest {
         assertTrue(o.get("fp32_linear").get("why").asText().contains("failed its probe"), o.toString());
         assertTrue(Doctor.text(o).contains("fp32 linear layers run on OpenBLAS instead"), Doctor.text(o));
     }
+
+    @Test
+    void idleOpenBlasSpinIsReadAsOpenBlasReadsItAndReported(@TempDir Path cache) {
+        assertEquals(OpenBlas.DEFAULT_IDLE_SPIN, OpenBlas.idleSpin(null));
+        assertEquals(4, OpenBlas.idleSpin("4"));
+        assertEquals(4, OpenBlas.idleSpin("1"));   // OpenBLAS clamps to 4..30
+        assertEquals(30, OpenBlas.idleSpin("99"));
+        assertEquals(OpenBlas.DEFAULT_IDLE_SPIN, OpenBlas.idleSpin("soon"));
+        ObjectNode o = Doctor.report(Machine.withCache(cache, null));
+        OpenBlas b = OpenBlas.get();
+        assertEquals(b.idleSpin(), o.get("openblas").get("idle_spin_log2_cycles").asInt());
+        String text = Doctor.text(o);
+        assertTrue(text.contains(b.idleThreadsSpin() ? "set OPENBLAS_THREAD_TIMEOUT=4" : "idle threads sleep after 2^"), text);
+        ObjectNode blas = (ObjectNode) o.get("openblas");
+        blas.put("idle_spin_log2_cycles", 28).put("idle_threads_spin", true);
+        assertTrue(Doctor.text(o).contains("spin 2^28 cycles after each product"), Doctor.text(o));
+        blas.put("idle_spin_log2_cycles", 4).put("idle_threads_spin", false);
+        assertTrue(Doctor.text(o).contains("idle threads sleep after 2^4 cycles"), Doctor.text(o));
+    }
 }

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
 /**
  * Where bench-compare's training step spends its time: forward and backward (the step runner),
  * the optimizer and clearing the gradients. Usage:
- * {@code scripts/experiment.sh dev.jclip.experiments.profile.TrainProfile [fp32|bf16] [ROUNDS]}.
+ * {@code scripts/experiment.sh dev.jclip.experiments.profile.TrainProfile [fp32|bf16] [ROUNDS] [PRESET BATCH]}
+ * (a preset such as ViT-Tiny/7-28px with its batch profiles that model instead, e.g. the demo's).
  */
 public final class TrainProfile {
     private TrainProfile() {
@@ -33,16 +34,19 @@ public final class TrainProfile {
         torch.manual_seed(0);
         String cfg = "{\"embed_dim\":256,\"image_resolution\":64,\"vision_layers\":6,\"vision_width\":256,\"vision_patch_size\":8,"
                 + "\"context_length\":77,\"vocab_size\":49408,\"transformer_width\":256,\"transformer_heads\":4,\"transformer_layers\":4}";
-        ClipConfig c = ClipConfig.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cfg));
+        ClipConfig c = args.length > 2 ? dev.jclip.model.ModelPresets.get(args[2])
+                : ClipConfig.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cfg));
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        int res = c.imageResolution();
         ClipModel m = new ClipModel(c);
         m.train(true);
         Map<String, Tensor> params = m.namedParameters(true);
         AdamW opt = new AdamW(params, ParamGroups.noDecay(params), new AdamW.Options(1e-4, 0.2, 0.9, 0.98, 1e-6));
         StepRunner runner = new StepRunner(m, new StepRunner.Options(1, false, p));
-        Tensor px = torch.randn(64, 3, 64, 64);
+        Tensor px = torch.randn(batch, 3, res, res);
         List<long[]> rows = new ArrayList<>();
         SplittableRandom r = new SplittableRandom(0);
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < batch; i++) {
             long[] row = new long[77];
             row[0] = 49406;
             for (int j = 1; j < 11; j++) {
@@ -68,7 +72,7 @@ public final class TrainProfile {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "CPU %s, train step %s batch 64: zero_grad %.1f ms, forward+backward %.1f ms, AdamW %.1f ms (%d params)%n",
-                Cpu.get().modelName(), p.label(), zero / rounds, run / rounds, step / rounds, params.size());
+        System.out.printf(Locale.ROOT, "CPU %s, train step %s batch %d: zero_grad %.1f ms, forward+backward %.1f ms, AdamW %.1f ms (%d params)%n",
+                Cpu.get().modelName(), p.label(), batch, zero / rounds, run / rounds, step / rounds, params.size());
     }
 }
