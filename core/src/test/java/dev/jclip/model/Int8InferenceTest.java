@@ -53,6 +53,37 @@ class Int8InferenceTest {
         assertTrue(ci > 0.99 && ct > 0.99, "int8 drifted: image " + ci + ", text " + ct);
     }
 
+    /** The int8 patch product must be the patch convolution's arithmetic (a wrong patch order gives cosine near 0). */
+    @Test
+    void int8PatchEmbeddingIsThePatchConvolution() {
+        org.bytedeco.pytorch.global.torch.manual_seed(3);
+        VisionTransformer vit = new VisionTransformer(32, 8, 64, 1, 2, 32);
+        vit.eval();
+        try (var ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            // 35 px: the convolution drops the last 3 rows and columns, so must the product
+            var px = org.bytedeco.pytorch.global.torch.randn(2, 3, 35, 35);
+            float[][] e32 = rows(vit.embed(px));
+            vit.prepare(dev.jclip.runtime.Precision.INT8);
+            float[][] e8 = rows(vit.embed(px));
+            vit.prepare(dev.jclip.runtime.Precision.FP32);
+            float[][] back = rows(vit.embed(px));
+            double c = minCosine(e32, e8);
+            System.out.printf("int8 patch embedding vs the fp32 convolution: token cosine >= %.5f%n", c);
+            assertTrue(c > 0.999, "int8 patch embedding drifted: " + c);
+            assertTrue(minCosine(e32, back) > 0.999999, "fp32 after int8 is the convolution again");
+        }
+    }
+
+    private static float[][] rows(org.bytedeco.pytorch.Tensor x) {
+        int d = (int) x.size(-1);
+        float[] all = dev.jclip.tensor.Torch.toFloatArray(x.contiguous());
+        float[][] r = new float[all.length / d][];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = java.util.Arrays.copyOfRange(all, i * d, (i + 1) * d);
+        }
+        return r;
+    }
+
     static int argmax(float[] v) {
         int b = 0;
         for (int i = 1; i < v.length; i++) {
