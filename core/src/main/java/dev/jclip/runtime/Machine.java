@@ -112,7 +112,9 @@ public final class Machine {
     /** The key verdicts are cached under: CPU signature, versions, and the variables that steer kernels. */
     public String cacheKey() {
         String env = Objects.toString(System.getenv("ONEDNN_MAX_CPU_ISA"), "") + "|"
-                + Objects.toString(System.getenv("OPENBLAS_CORETYPE"), "") + "|" + Objects.toString(System.getenv("OPENBLAS_L2_SIZE"), "");
+                + Objects.toString(System.getenv("OPENBLAS_CORETYPE"), "") + "|" + Objects.toString(System.getenv("OPENBLAS_L2_SIZE"), "")
+                // the probes' timings (packed linear against OpenBLAS, auto's estimates) depend on it
+                + (System.getenv("OPENBLAS_THREAD_TIMEOUT") == null ? "" : "|" + System.getenv("OPENBLAS_THREAD_TIMEOUT"));
         return cpu.signature() + "-jclip" + Versions.jclip() + "-torch" + Versions.libtorch() + "-" + Integer.toHexString(env.hashCode());
     }
 
