@@ -111,10 +111,12 @@ public final class Machine {
 
     /** The key verdicts are cached under: CPU signature, versions, and the variables that steer kernels. */
     public String cacheKey() {
+        // the probes' timings (packed linear against OpenBLAS, auto's estimates) depend on the idle
+        // spin; unset it adds nothing, so caches made before it was part of the key stay valid
+        String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
         String env = Objects.toString(System.getenv("ONEDNN_MAX_CPU_ISA"), "") + "|"
                 + Objects.toString(System.getenv("OPENBLAS_CORETYPE"), "") + "|" + Objects.toString(System.getenv("OPENBLAS_L2_SIZE"), "")
-                // the probes' timings (packed linear against OpenBLAS, auto's estimates) depend on it
-                + (System.getenv("OPENBLAS_THREAD_TIMEOUT") == null ? "" : "|" + System.getenv("OPENBLAS_THREAD_TIMEOUT"));
+                + (timeout == null ? "" : "|" + timeout);
         return cpu.signature() + "-jclip" + Versions.jclip() + "-torch" + Versions.libtorch() + "-" + Integer.toHexString(env.hashCode());
     }
 
