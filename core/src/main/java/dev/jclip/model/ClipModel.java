@@ -1,6 +1,7 @@
 package dev.jclip.model;
 
 import dev.jclip.model.layers.PackedWeight;
+import dev.jclip.runtime.BatchSplit;
 import dev.jclip.runtime.PackedLinear;
 
 import dev.jclip.runtime.Machine;
@@ -51,6 +52,8 @@ public final class ClipModel extends Module {
     private Precision imagePrecision = Precision.FP32, textPrecision = Precision.FP32;
     private TowerSelection towers = TowerSelection.BOTH;
     private volatile boolean closed;
+    /** Inference batches cut over the compute threads where that measured faster (runtime.BatchSplit). */
+    private final BatchSplit imageSplit = new BatchSplit(), textSplit = new BatchSplit();
     /** Null when the text tower is CLIP's own transformer (then the fields above are set, else null). */
     private final SentenceEncoderTower sentenceTower;
     private final TextTower text;
@@ -210,6 +213,10 @@ public final class ClipModel extends Module {
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
         requireTower(false);
+        return is_training() ? encodeImageWhole(pixels) : imageSplit.apply(imagePrecision.label(), pixels, this::encodeImageWhole);
+    }
+
+    private Tensor encodeImageWhole(Tensor pixels) {
         if (imagePrecision == Precision.BF16) {
             return imageEncoder.forward(pixels.to(torch.ScalarType.BFloat16)).to(torch.ScalarType.Float);
         }
@@ -222,6 +229,17 @@ public final class ClipModel extends Module {
      */
     public Precision precision() {
         return towers.hasImage() ? imagePrecision : textPrecision;
+    }
+
+    /**
+     * How inference batches ran so far ({@link BatchSplit}): per tower, precision and batch size,
+     * whole or split over the compute threads and the timings that decided it.
+     */
+    public Map<String, String> batchSplitDecisions() {
+        Map<String, String> out = new LinkedHashMap<>();
+        imageSplit.decisions().forEach((k, v) -> out.put("image/" + k, v));
+        textSplit.decisions().forEach((k, v) -> out.put("text/" + k, v));
+        return out;
     }
 
     /** The image tower's precision. */
@@ -279,6 +297,14 @@ public final class ClipModel extends Module {
             throw new IllegalStateException("this model's text tower is the sentence encoder " + sentenceTower.kind()
                     + ", which takes texts, not CLIP tokens: use Clip.encodeTexts or text().encode");
         }
+        if (is_training()) {
+            return encodeTextWhole(tokens);
+        }
+        long used = tokens.argmax(new LongOptional(-1), false).max().item_long() + 1; // the positions computed: timings compare like with like
+        return textSplit.apply(textPrecision.label() + "/" + ((used + 7) / 8 * 8) + "pos", tokens, this::encodeTextWhole);
+    }
+
+    private Tensor encodeTextWhole(Tensor tokens) {
         Tensor eot = tokens.argmax(new LongOptional(-1), false);
         long used = eot.max().item_long() + 1;
         Tensor t = used < tokens.size(1) ? tokens.narrow(1, 0, used) : tokens;

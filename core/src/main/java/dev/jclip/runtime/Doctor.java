@@ -3,6 +3,7 @@ package dev.jclip.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.pytorch.global.torch;
 
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +93,9 @@ public final class Doctor {
             x.put("why", why(m, t, pick));
         }
         auto.put("training", m.trainingPick().label());
+        ObjectNode split = o.putObject("batch_split");
+        split.put("mode", BatchSplit.mode());
+        split.put("why", BatchSplit.describeMode(torch.get_num_threads()));
         return o;
     }
 
@@ -200,6 +204,10 @@ public final class Doctor {
             s.append(String.format("auto %-6s %s: %s%n", t.name().toLowerCase(Locale.ROOT), x.get("pick").asText(), x.get("why").asText()));
         }
         s.append("auto train  ").append(auto.get("training").asText()).append('\n');
+        if (o.has("batch_split")) {
+            s.append("batch split ").append(o.get("batch_split").get("mode").asText()).append(": ")
+                    .append(o.get("batch_split").get("why").asText()).append('\n');
+        }
         return s.toString();
     }
 }
