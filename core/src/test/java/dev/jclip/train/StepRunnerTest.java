@@ -165,4 +165,44 @@ class StepRunnerTest {
             }
         }
     }
+
+    /**
+     * A bf16 step run as one part per compute thread (runtime.BatchSplit: each part encoded and
+     * back-propagated on its own thread, both accumulating into the same parameters) gives the
+     * whole batch's loss and gradient; fp32, ResNet, accumulated and checkpointed steps never split.
+     */
+    @Test
+    void aStepInPartsEqualsTheWholeStep() throws Exception {
+        int threads = org.bytedeco.pytorch.global.torch.get_num_threads();
+        dev.jclip.runtime.ComputeThreads.set(2);
+        try {
+            var init = init(VIT);
+            StepRunner.Options bf16 = new StepRunner.Options(1, false, Precision.BF16);
+            System.setProperty("jclip.batchSplit", "off");
+            Result whole = step(VIT, init, bf16, 12, 17);
+            System.setProperty("jclip.batchSplit", "on");
+            Result parts = step(VIT, init, bf16, 12, 17);
+            double c = gradientCosine(whole, parts);
+            System.out.printf("bf16 step in 2 parts: loss %.7f (whole %.7f), gradient cosine %.6f%n", parts.loss, whole.loss, c);
+            assertEquals(whole.loss, parts.loss, 1e-4 * whole.loss);
+            assertTrue(c >= 0.9999, "gradient cosine of the split step to the whole step " + c);
+
+            System.setProperty("jclip.batchSplit", "auto");
+            for (ClipConfig cfg : List.of(VIT, RN)) {
+                for (Precision p : List.of(Precision.BF16, Precision.FP32)) {
+                    ClipModel m = ClipModel.shapeOnly(cfg);
+                    StepRunner plain = new StepRunner(m, new StepRunner.Options(1, false, p));
+                    assertEquals(cfg.isVit() && p == Precision.BF16 ? 2 : 1, plain.parts(8), (cfg.isVit() ? "ViT " : "ResNet ") + p);
+                    assertEquals(1, new StepRunner(m, new StepRunner.Options(2, false, p)).parts(8), "with accumulation");
+                    assertEquals(1, new StepRunner(m, new StepRunner.Options(1, true, p)).parts(8), "with checkpointing");
+                    assertEquals(1, plain.parts(3), "3 pairs");
+                }
+            }
+            System.setProperty("jclip.batchSplit", "off");
+            assertEquals(1, new StepRunner(ClipModel.shapeOnly(VIT), bf16).parts(8));
+        } finally {
+            System.clearProperty("jclip.batchSplit");
+            dev.jclip.runtime.ComputeThreads.set(threads);
+        }
+    }
 }

@@ -55,6 +55,10 @@ public final class TrainProfile {
             row[11] = 49407;
             rows.add(row);
         }
+        if (Boolean.getBoolean("splitPairs")) {
+            pairs(m, opt, runner, px, rows, p, rounds);
+            return;
+        }
         double zero = 0, run = 0, step = 0;
         for (int i = 0; i < rounds + 2; i++) {
             try (PointerScope s = new PointerScope()) {
@@ -74,5 +78,37 @@ public final class TrainProfile {
         }
         System.out.printf(Locale.ROOT, "CPU %s, train step %s batch %d: zero_grad %.1f ms, forward+backward %.1f ms, AdamW %.1f ms (%d params)%n",
                 Cpu.get().modelName(), p.label(), batch, zero / rounds, run / rounds, step / rounds, params.size());
+    }
+
+    /**
+     * With {@code -DsplitPairs=true}: the step's forward+backward whole and in one part per thread
+     * ({@code runtime.BatchSplit}) in turn, the ratio taken pair by pair.
+     */
+    private static void pairs(ClipModel m, AdamW opt, StepRunner runner, Tensor px, List<long[]> rows, Precision p, int rounds) {
+        double[] whole = new double[rounds], split = new double[rounds], ratio = new double[rounds];
+        for (int i = -2; i < rounds; i++) {
+            double[] t = new double[2];
+            for (int w = 0; w < 2; w++) {
+                System.setProperty("jclip.batchSplit", w == 0 ? "off" : "on");
+                try (PointerScope s = new PointerScope()) {
+                    opt.zeroGrad();
+                    long t0 = System.nanoTime();
+                    runner.run(px, rows);
+                    t[w] = (System.nanoTime() - t0) / 1e6;
+                    opt.step();
+                }
+            }
+            if (i >= 0) {
+                whole[i] = t[0];
+                split[i] = t[1];
+                ratio[i] = t[0] / t[1];
+            }
+        }
+        java.util.Arrays.sort(whole);
+        java.util.Arrays.sort(split);
+        java.util.Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "CPU %s, train step %s batch %d, %d pairs: forward+backward whole %.1f ms, split %.1f ms, "
+                        + "whole/split median %.3f (min %.3f, max %.3f)%n", Cpu.get().modelName(), p.label(), px.size(0), rounds,
+                whole[rounds / 2], split[rounds / 2], ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
     }
 }
