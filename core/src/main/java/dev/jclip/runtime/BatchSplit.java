@@ -31,8 +31,8 @@ import java.util.function.UnaryOperator;
  * <p>{@link #apply} serves inference (gradients off). Because the gain depends on the tower, the
  * precision, the batch and the CPU, {@code auto} (the default) measures: per tower, precision and
  * batch size, the first call runs whole and the second split (both warm kernels and caches), the
- * third whole and the fourth split are timed, and later calls take the faster by the medians of
- * recent timings (rechecking the other way now and then), whole unless split takes at most
+ * next four alternate and are timed, and later calls take the faster by the fastest of recent
+ * timings (rechecking the other way now and then), whole unless split takes at most
  * {@value #MARGIN} of its time. {@code -Djclip.batchSplit=on} or {@code off} fixes the choice.
  * Training runs its parts through {@link #onWorkers} by a fixed rule (see
  * {@code train.StepRunner#parts}). A thread that already computes on one intra-op thread (a Spark
@@ -52,7 +52,7 @@ public final class BatchSplit {
     /**
      * How one (precision, batch size) runs: the latest timings of each way and the current
      * choice. One timing each is too few on a shared host (pairs of the same batch varied from
-     * 0.88 to 1.30), so the choice follows the medians of the last {@value #KEEP} of each way, and
+     * 0.88 to 1.30), so the choice follows the fastest of the last {@value #KEEP} of each way, and
      * now and then a call runs the other way to keep its timings current: after {@value #RECHECK}
      * calls, then at gaps that double while the choice holds (up to {@value #MAX_GAP}).
      */
@@ -69,15 +69,20 @@ public final class BatchSplit {
             ns[w][count[w]++ % KEEP] = t;
         }
 
-        double median(boolean split) {
+        /** The fastest recent timing: a shared host's noise only ever slows a call down. */
+        long best(boolean split) {
             int w = split ? 1 : 0, n = Math.min(count[w], KEEP);
-            long[] a = java.util.Arrays.copyOf(ns[w], n);
-            java.util.Arrays.sort(a);
-            return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
+            long b = Long.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                b = Math.min(b, ns[w][i]);
+            }
+            return b;
         }
     }
 
     static final int KEEP = 5;
+    /** Timed calls of each way before the first choice: one was too few (a warming call read 1.7× slow). */
+    static final int TIMED = 2;
     static final int RECHECK = 8;
     static final int MAX_GAP = 1024;
 
@@ -162,7 +167,7 @@ public final class BatchSplit {
         int call;
         synchronized (c) {
             call = c.calls++;
-            // calls 0 and 1 warm both ways, 2 and 3 time them; then the faster, and now and then the other
+            // calls 0 and 1 warm both ways, 2 to 5 time them; then the faster, and now and then the other
             boolean recheck = c.split != null && call == c.recheckAt;
             trySplit = c.split == null ? call % 2 == 1 : c.split != recheck;
         }
@@ -172,9 +177,9 @@ public final class BatchSplit {
         if (call >= 2) {
             synchronized (c) {
                 c.add(trySplit, ns);
-                if (c.count[0] > 0 && c.count[1] > 0) {
+                if (c.count[0] >= TIMED && c.count[1] >= TIMED) {
                     Boolean before = c.split;
-                    c.split = c.median(true) <= MARGIN * c.median(false);
+                    c.split = c.best(true) <= MARGIN * c.best(false);
                     if (before != null && call == c.recheckAt) {
                         // a confirmed choice is rechecked half as often (a slow other way then costs little)
                         c.gap = before.equals(c.split) ? Math.min(2 * c.gap, MAX_GAP) : RECHECK;
@@ -188,14 +193,14 @@ public final class BatchSplit {
 
     /**
      * What was decided so far per key (variant and batch size), e.g. {@code int8/16: split (split
-     * 212.0 ms, whole 240.0 ms; medians of 1 and 1)}, or {@code measuring}.
+     * 212.0 ms, whole 240.0 ms; best of 2 and 2)}, or {@code measuring}.
      */
     public Map<String, String> decisions() {
         Map<String, String> out = new java.util.TreeMap<>();
         choices.forEach((k, c) -> {
             synchronized (c) {
-                out.put(k, c.split == null ? "measuring" : String.format(Locale.ROOT, "%s (split %.1f ms, whole %.1f ms; medians of %d and %d)",
-                        c.split ? "split" : "whole", c.median(true) / 1e6, c.median(false) / 1e6,
+                out.put(k, c.split == null ? "measuring" : String.format(Locale.ROOT, "%s (split %.1f ms, whole %.1f ms; best of %d and %d)",
+                        c.split ? "split" : "whole", c.best(true) / 1e6, c.best(false) / 1e6,
                         Math.min(c.count[1], KEEP), Math.min(c.count[0], KEEP)));
             }
         });

@@ -125,16 +125,10 @@ public final class StepRunner {
             }
         }, StepRunner::release);
         try {
-            // phase 2 here: the loss over all features, back-propagated to the features (leaves)
+            // phase 2 here
             List<Tensor> imageLeaves = new ArrayList<>(), textLeaves = new ArrayList<>();
-            TensorVector imgs = new TensorVector(), txts = new TensorVector();
-            for (int j = 0; j < parts; j++) {
-                imageLeaves.add(leaf(out.get(j)[0]));
-                textLeaves.add(leaf(out.get(j)[1]));
-                imgs.push_back(imageLeaves.get(j));
-                txts.push_back(torch.index_select(textLeaves.get(j), 0, textBatches.get(j).inverse()));
-            }
-            double loss = featureLoss.backward(torch.cat(imgs, 0), torch.cat(txts, 0), model.logitScale);
+            double loss = lossToFeatures(out.stream().map(t -> t[0]).toList(), out.stream().map(t -> t[1]).toList(),
+                    textBatches, imageLeaves, textLeaves);
             // phase 3 on the workers: each part's feature gradients into the towers
             BatchSplit.onWorkers(parts, j -> {
                 try (PointerScope s = new PointerScope()) {
@@ -190,16 +184,9 @@ public final class StepRunner {
                 textSaved.add(ts);
             }
         }
-        // phase 2: the loss over all features, back-propagated to the features (leaves)
+        // phase 2
         List<Tensor> imageLeaves = new ArrayList<>(), textLeaves = new ArrayList<>();
-        TensorVector imgs = new TensorVector(), txts = new TensorVector();
-        for (int j = 0; j < k; j++) {
-            imageLeaves.add(leaf(imageOut.get(j)));
-            textLeaves.add(leaf(textOut.get(j)));
-            imgs.push_back(imageLeaves.get(j));
-            txts.push_back(torch.index_select(textLeaves.get(j), 0, textBatches.get(j).inverse()));
-        }
-        double loss = featureLoss.backward(torch.cat(imgs, 0), torch.cat(txts, 0), model.logitScale);
+        double loss = lossToFeatures(imageOut, textOut, textBatches, imageLeaves, textLeaves);
         // phase 3: the feature gradients into the towers
         for (int j = 0; j < k; j++) {
             if (imageTrainable) {
@@ -210,6 +197,23 @@ public final class StepRunner {
             }
         }
         return loss;
+    }
+
+    /**
+     * Phase 2: the loss over every part's features, back-propagated to the features, which
+     * become the leaves added to {@code imageLeaves} and {@code textLeaves} (texts deduplicated
+     * per part, expanded back to the batch's rows for the loss).
+     */
+    private double lossToFeatures(List<Tensor> imageOut, List<Tensor> textOut, List<TextBatch> textBatches,
+                                  List<Tensor> imageLeaves, List<Tensor> textLeaves) {
+        TensorVector imgs = new TensorVector(), txts = new TensorVector();
+        for (int j = 0; j < imageOut.size(); j++) {
+            imageLeaves.add(leaf(imageOut.get(j)));
+            textLeaves.add(leaf(textOut.get(j)));
+            imgs.push_back(imageLeaves.get(j));
+            txts.push_back(torch.index_select(textLeaves.get(j), 0, textBatches.get(j).inverse()));
+        }
+        return featureLoss.backward(torch.cat(imgs, 0), torch.cat(txts, 0), model.logitScale);
     }
 
     private static Tensor encode(Tower t, boolean withGraph, boolean saving, List<Tensor> saved) {
