@@ -91,7 +91,6 @@ public final class Benchmark {
         List<long[]> rows = tokens(s.batch(), s.promptLen(), c.vocabSize(), c.contextLength());
         Tensor tk = tokenTensor(rows);
         Runnable step;
-        StepRunner[] trainRunner = new StepRunner[1]; // set by the train task, for its JSON
         double flopsPerItem;
         switch (s.task()) {
             case "image" -> {
@@ -117,7 +116,6 @@ public final class Benchmark {
                 Map<String, Tensor> params = m.namedParameters(true);
                 AdamW opt = new AdamW(params, ParamGroups.noDecay(params), new AdamW.Options(1e-4, 0.2, 0.9, 0.98, 1e-6));
                 StepRunner runner = new StepRunner(m, s.runner());
-                trainRunner[0] = runner;
                 step = () -> {
                     opt.zeroGrad();
                     runner.run(px, rows);
@@ -180,7 +178,7 @@ public final class Benchmark {
             o.put("accum_freq", s.runner().microBatches());
             o.put("grad_checkpointing", s.runner().checkpointing());
             o.put("precision", s.runner().precision().name().toLowerCase(java.util.Locale.ROOT));
-            int parts = trainRunner[0] == null ? 1 : trainRunner[0].parts(s.batch());
+            int parts = new StepRunner(m, s.runner()).parts(s.batch()); // the rule the timed runner followed
             o.put("batch_split", parts > 1 ? "split (" + parts + " parts, bf16 ViT steps always)" : "whole");
         }
         return o;

@@ -213,7 +213,7 @@ public final class ClipModel extends Module {
     /** Unnormalized image embeddings [N, embed_dim] of normalized pixels [N, 3, R, R]. */
     public Tensor encodeImage(Tensor pixels) {
         requireTower(false);
-        return is_training() ? encodeImageWhole(pixels) : imageSplit.apply(imagePrecision.label(), pixels, this::encodeImageWhole);
+        return is_training() ? encodeImageWhole(pixels) : imageSplit.apply(imagePrecision::label, pixels, this::encodeImageWhole);
     }
 
     private Tensor encodeImageWhole(Tensor pixels) {
@@ -300,8 +300,11 @@ public final class ClipModel extends Module {
         if (is_training()) {
             return encodeTextWhole(tokens);
         }
-        long used = tokens.argmax(new LongOptional(-1), false).max().item_long() + 1; // the positions computed: timings compare like with like
-        return textSplit.apply(textPrecision.label() + "/" + ((used + 7) / 8 * 8) + "pos", tokens, this::encodeTextWhole);
+        return textSplit.apply(() -> {
+            // the positions computed, so timings compare like with like; only asked when the batch may split
+            long used = tokens.argmax(new LongOptional(-1), false).max().item_long() + 1;
+            return textPrecision.label() + "/" + ((used + 7) / 8 * 8) + "pos";
+        }, tokens, this::encodeTextWhole);
     }
 
     private Tensor encodeTextWhole(Tensor tokens) {

@@ -128,16 +128,17 @@ public final class BatchSplit {
      * {@code f(input)}, computed whole or in parts along dimension 0 as decided above. Only with
      * gradients off: a forward pass with a graph always runs whole here.
      *
-     * @param variant what else the choice depends on (the precision the tower runs)
+     * @param variant what else the choice depends on (the precision the tower runs), asked only
+     *                when the choice is timed
      * @param f       a forward pass whose output row i depends only on input row i
      */
-    public Tensor apply(String variant, Tensor input, UnaryOperator<Tensor> f) {
+    public Tensor apply(Supplier<String> variant, Tensor input, UnaryOperator<Tensor> f) {
         int parts = parts(input.size(0));
         if (parts < 2 || GradMode.is_enabled()) {
             return f.apply(input);
         }
         boolean inference = InferenceMode.is_enabled();
-        return choose(variant + "/" + input.size(0), () -> f.apply(input), () -> {
+        return choose(variant.get() + "/" + input.size(0), () -> f.apply(input), () -> {
             long rows = input.size(0);
             List<Tensor> outs = onWorkers(parts, i -> {
                 long from = rows * i / parts, to = rows * (i + 1) / parts;

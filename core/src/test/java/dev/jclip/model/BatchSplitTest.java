@@ -104,7 +104,7 @@ class BatchSplitTest {
         Tensor x = torch.arange(new Scalar(12)).to(torch.ScalarType.Float).view(6, 2);
         Tensor y;
         try (InferenceMode im = new InferenceMode()) {
-            y = s.apply("t", x, part -> {
+            y = s.apply(() -> "t", x, part -> {
                 names.add(Thread.currentThread().getName());
                 pause(); // long enough that the second part finds the first worker busy
                 maxThreads.accumulateAndGet(torch.get_num_threads(), Math::max);
@@ -124,7 +124,7 @@ class BatchSplitTest {
         t.join();
         assertEquals(2, fresh[0], "a thread started later starts from the caller's count, not the workers'");
         try (NoGradGuard ng = new NoGradGuard()) {
-            s.apply("t", x, part -> {
+            s.apply(() -> "t", x, part -> {
                 inference.put("nograd", InferenceMode.is_enabled());
                 return part;
             });
@@ -147,13 +147,13 @@ class BatchSplitTest {
         Set<String> names = ConcurrentHashMap.newKeySet();
         Tensor x = torch.ones(8, 2);
         try (AutoGradMode grad = new AutoGradMode(true)) {
-            s.apply("t", x, part -> {
+            s.apply(() -> "t", x, part -> {
                 names.add(Thread.currentThread().getName());
                 return part;
             });
         }
         try (InferenceMode im = new InferenceMode()) {
-            s.apply("t", torch.ones(3, 2), part -> {
+            s.apply(() -> "t", torch.ones(3, 2), part -> {
                 names.add(Thread.currentThread().getName());
                 return part;
             });
@@ -167,14 +167,14 @@ class BatchSplitTest {
         BatchSplit s = new BatchSplit();
         Tensor x = torch.arange(new Scalar(8)).to(torch.ScalarType.Float).view(8, 1);
         try (InferenceMode im = new InferenceMode()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.apply("t", x, part -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.apply(() -> "t", x, part -> {
                 if (part.select(0, 0).item_double() == 0) { // the first part only
                     throw new IllegalArgumentException("bad part");
                 }
                 return part;
             }));
             assertEquals("bad part", e.getMessage());
-            assertEquals(8, s.apply("t", x, part -> part.add(new Scalar(1.0))).size(0));
+            assertEquals(8, s.apply(() -> "t", x, part -> part.add(new Scalar(1.0))).size(0));
         }
     }
 
