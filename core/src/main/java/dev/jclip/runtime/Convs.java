@@ -17,6 +17,10 @@ public final class Convs {
      */
     public static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("jclip.channelsLast"));
 
+    static {
+        OneDnnCaches.mend(); // a caller may convolve before anything asks the Machine
+    }
+
     private Convs() {
     }
 

@@ -45,6 +45,7 @@ public final class Doctor {
         if (cap != null) {
             dnn.put("max_cpu_isa", cap);
         }
+        dnn.put("cache_sizes", OneDnnCaches.mend());
         ArrayNode info = dnn.putArray("info");
         KernelProbe.oneDnnInfo().forEach(info::add);
         OpenBlas b = OpenBlas.get();
@@ -153,11 +154,13 @@ public final class Doctor {
             cpu.get("caches").forEach(c -> cs.append(cs.length() > 0 ? ", " : "").append(c.asText()));
             s.append("           caches (per core 0): ").append(cs).append('\n');
         } else {
-            s.append("           caches: NONE VISIBLE (/sys/devices/system/cpu/cpu0/cache absent): oneDNN sizes convolution\n"
-                    + "           blocking from cache sizes, so its convolutions are checked by the probes below\n");
+            s.append("           caches: NONE VISIBLE (/sys/devices/system/cpu/cpu0/cache absent, CPUID cache leaves empty)\n");
         }
         var dnn = o.get("onednn");
         s.append("oneDNN     ");
+        if (dnn.has("cache_sizes")) {
+            s.append("cache sizes ").append(dnn.get("cache_sizes").asText()).append("\n           ");
+        }
         if (dnn.has("max_cpu_isa")) {
             s.append("ONEDNN_MAX_CPU_ISA=").append(dnn.get("max_cpu_isa").asText()).append("; ");
         }

@@ -58,6 +58,7 @@ public final class Machine {
         if (m == null) {
             synchronized (Machine.class) {
                 if ((m = instance) == null) {
+                    OneDnnCaches.mend(); // before oneDNN plans any kernel of this process
                     m = instance = new Machine(Cpu.get(), dev.jclip.download.ModelCache.defaultDir().resolve("runtime"),
                             KernelProbe.faultSpec());
                 }
@@ -116,8 +117,9 @@ public final class Machine {
         String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
         String env = Objects.toString(System.getenv("ONEDNN_MAX_CPU_ISA"), "") + "|"
                 + Objects.toString(System.getenv("OPENBLAS_CORETYPE"), "") + "|" + Objects.toString(System.getenv("OPENBLAS_L2_SIZE"), "")
-                + (timeout == null ? "" : "|" + timeout);
-        return cpu.signature() + "-jclip" + Versions.jclip() + "-torch" + Versions.libtorch() + "-" + Integer.toHexString(env.hashCode());
+                + (timeout == null ? "" : "|" + timeout) + (OneDnnCaches.mended() ? "|caches-mended" + Objects.toString(System.getProperty("jclip.oneDnnCacheSizes"), "") : "");
+        return cpu.signature() + "-jclip" + Versions.jclip() + "-probe" + KernelProbe.VERSION + "-torch" + Versions.libtorch()
+                + "-" + Integer.toHexString(env.hashCode());
     }
 
     private Path cacheFile() {
@@ -171,7 +173,8 @@ public final class Machine {
     /** What jclip does instead of a failed kernel, in words. */
     static String route(Kernel k) {
         return switch (k.family()) {
-            case CONV1X1, CONV3X3 -> "its convolutions run as matrix products (im2col + GEMM) instead";
+            case CONV1X1 -> "its convolutions run as matrix products over each pixel's channels instead";
+            case CONV3X3 -> "its convolutions run as matrix products (im2col + GEMM) instead";
             case PACKED_LINEAR -> "fp32 linear layers run on OpenBLAS instead";
             case LINEAR, ATTENTION -> k.precision() == Precision.FP32 ? "no other path exists; results may be wrong"
                     : k.precision().label() + " falls back to fp32 wherever it would run";

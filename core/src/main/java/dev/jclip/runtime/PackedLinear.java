@@ -76,8 +76,17 @@ public final class PackedLinear {
 
     /** {@code silu?(x Wᵀ + b)}: oneDNN's swish post-op (x·σ(x)) in the product's epilogue. */
     public static Tensor apply(Tensor x, Tensor packed, Tensor bias, boolean silu) {
+        return call(x, packed, bias, silu ? "swish" : "none");
+    }
+
+    /** {@code relu(x Wᵀ + b)}: the ReLU in the product's epilogue (a ResNet's 1×1 convolutions on their route). */
+    public static Tensor applyRelu(Tensor x, Tensor packed, Tensor bias) {
+        return call(x, packed, bias, "relu");
+    }
+
+    private static Tensor call(Tensor x, Tensor packed, Tensor bias, String postOp) {
         IValueVector stack = new IValueVector(new IValue(x.contiguous()), new IValue(packed),
-                bias == null ? new IValue() : new IValue(bias), new IValue(silu ? "swish" : "none"), noScalars(), new IValue(""));
+                bias == null ? new IValue() : new IValue(bias), new IValue(postOp), noScalars(), new IValue(""));
         LINEAR.callBoxed(stack);
         // toTensor() points into the stack's storage; a handle of our own outlives the stack
         return new Tensor(stack.get(0).toTensor());

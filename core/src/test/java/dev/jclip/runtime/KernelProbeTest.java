@@ -78,4 +78,29 @@ class KernelProbeTest {
         assertFalse(KernelProbe.parse("fail conv3x3/bf16 relative error 0.5").ok());
         assertEquals(Map.of(), Machine.read(Machine.write(Map.of())).isEmpty() ? Map.of() : null);
     }
+
+    @Test
+    void theOneByOneProbeCoversEveryChannelPairOfTheResNets() {
+        // ModelPresets' released ResNets and the trainable one; their widths are the probe's
+        for (String name : java.util.List.of("RN-Tiny-32px", "RN50")) {
+            var config = dev.jclip.model.ModelPresets.get(name);
+            assertTrue(java.util.Arrays.stream(ProbeChild.RESNET_WIDTHS).anyMatch(w -> w == config.visionWidth()), name);
+            var probed = ProbeChild.pointwiseChannels(config.visionWidth());
+            var model = new dev.jclip.model.ClipModel(config);
+            int seen = 0;
+            for (var e : model.namedParameters(false).entrySet()) {
+                long[] s = e.getValue().sizes().vec().get();
+                if (e.getKey().startsWith("visual.") && s.length == 4 && s[2] == 1 && s[3] == 1) {
+                    seen++;
+                    assertTrue(probed.stream().anyMatch(p -> p[0] == s[1] && p[1] == s[0]),
+                            name + " " + e.getKey() + " " + s[1] + "->" + s[0] + " is not probed");
+                }
+            }
+            assertTrue(seen > 0, name);
+        }
+        for (String name : java.util.List.of("RN101", "RN50x4", "RN50x16", "RN50x64")) {
+            int w = dev.jclip.model.ModelPresets.get(name).visionWidth();
+            assertTrue(java.util.Arrays.stream(ProbeChild.RESNET_WIDTHS).anyMatch(x -> x == w), name + " width " + w);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jclip.model.layers;
 
 import dev.jclip.runtime.FusedConv;
+import dev.jclip.runtime.PackedLinear;
 import dev.jclip.tensor.Torch;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GradMode;
@@ -13,7 +14,9 @@ import org.bytedeco.pytorch.global.torch;
  * A convolution followed by its batch norm, optionally a residual sum and a ReLU: the unit of
  * CLIP's ResNet. While training, or whenever gradients are on, it runs the two modules as they
  * are. For inference it folds the batch norm into the convolution once (weight × γ/√(σ²+ε),
- * bias β − μ·γ/√(σ²+ε), computed in float64) and hands the rest to {@link FusedConv}. The folded
+ * bias β − μ·γ/√(σ²+ε), computed in float64) and hands the rest to {@link FusedConv}; a 1×1
+ * convolution whose oneDNN kernel failed its probe keeps its folded weight packed for a oneDNN
+ * product instead ({@link FusedConv#pointwiseAsProduct}). The folded
  * copy is rebuilt when any of the five tensors it comes from changes (their version counters: a
  * loaded checkpoint or an optimizer step bumps them) or the precision changes.
  */
@@ -23,7 +26,8 @@ public final class ConvBn {
     private final BatchNorm2d bn;
     private volatile Folded folded;
 
-    private record Folded(long[] versions, boolean bf16, Tensor weight, Tensor bias) {
+    /** {@code packed}: the folded 1×1 weight packed for a oneDNN product, where that is the route; else null. */
+    private record Folded(long[] versions, boolean bf16, Tensor weight, Tensor bias, Tensor packed) {
     }
 
     public ConvBn(Conv2d conv, BatchNorm2d bn) {
@@ -40,7 +44,10 @@ public final class ConvBn {
             }
             return relu ? torch.relu(y) : y;
         }
-        Folded f = folded(Torch.isBf16(x));
+        Folded f = folded(x);
+        if (f.packed != null) {
+            return FusedConv.pointwise(x, f.packed, f.bias, residual, relu);
+        }
         return FusedConv.forward(x, f.weight, f.bias, conv.stride(), conv.padding(), residual, relu);
     }
 
@@ -49,7 +56,8 @@ public final class ConvBn {
         folded = null;
     }
 
-    private Folded folded(boolean bf16) {
+    private Folded folded(Tensor x) {
+        boolean bf16 = Torch.isBf16(x);
         long[] v = versions();
         Folded f = folded;
         if (f != null && f.bf16 == bf16 && java.util.Arrays.equals(f.versions, v)) {
@@ -58,15 +66,15 @@ public final class ConvBn {
         synchronized (this) {
             f = folded;
             if (f == null || f.bf16 != bf16 || !java.util.Arrays.equals(f.versions, v)) {
-                f = fold(v, bf16);
+                f = fold(v, bf16, x);
                 folded = f;
             }
             return f;
         }
     }
 
-    private Folded fold(long[] versions, boolean bf16) {
-        Tensor w, b;
+    private Folded fold(long[] versions, boolean bf16, Tensor x) {
+        Tensor w, b, packed = null;
         try (NoGradGuard ng = new NoGradGuard()) {
             Tensor scale = bn.weight.to(torch.ScalarType.Double)
                     .div(bn.runningVar.to(torch.ScalarType.Double).add(new Scalar(EPS)).sqrt());
@@ -75,6 +83,9 @@ public final class ConvBn {
             torch.ScalarType t = bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float;
             w = wd.to(t).contiguous(torch.MemoryFormat.ChannelsLast);
             b = bd.to(t).contiguous();
+            if (FusedConv.pointwiseAsProduct(x, w, conv.stride(), conv.padding())) {
+                packed = PackedLinear.pack(w.reshape(w.size(0), w.size(1)), x.size(0) * x.size(2) * x.size(3));
+            }
         }
         // The copy outlives the forward pass that made it: take it out of that pass's scope (detach
         // drops the scope's reference, so take one first); the garbage collector frees a replaced copy.
@@ -85,7 +96,7 @@ public final class ConvBn {
             scope.detach(w);
             scope.detach(b);
         }
-        return new Folded(versions, bf16, w, b);
+        return new Folded(versions, bf16, w, b, packed);
     }
 
     private long[] versions() {
