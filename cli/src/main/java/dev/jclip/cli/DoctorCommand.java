@@ -25,6 +25,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.jclip.runtime.ComputeThreads.useDefault(); // as every command does: the probes and the batch split see it
         ObjectNode report = Doctor.report(Machine.get());
         if (!noGemm) {
             report.set("gemm", GemmCeilings.run(threads, 5));

@@ -49,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "0", description = "How long the encoder waits for more requests (default: ${DEFAULT-VALUE}).")
     int batchWaitMs;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads for the encoder (default: libtorch's, the number of cores).")
+    @Option(names = "--threads", description = "libtorch intra-op threads for the encoder (default: one per physical core).")
     Integer threads;
 
     @Option(names = "--index-name", defaultValue = "jclip", description = "Index name for clip-retrieval's /indices-list (default: ${DEFAULT-VALUE}).")
@@ -85,9 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("warning: listening on " + host + ", reachable from other machines"
                     + (key == null ? " WITHOUT an API key (--api-key or $" + KEY_ENV + ")" : ""));
         }
-        if (threads != null) {
-            dev.jclip.runtime.ComputeThreads.set(threads);
-        }
+        dev.jclip.runtime.ComputeThreads.set(threads != null ? threads : dev.jclip.runtime.ComputeThreads.defaultCount());
         long t0 = System.nanoTime();
         Clip clip = Clip.load(m, p);
         ImageIndex index = s != null ? ImageIndex.openReadOnly(dir) : null;

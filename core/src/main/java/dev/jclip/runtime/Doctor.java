@@ -40,6 +40,10 @@ public final class Doctor {
         cpu.put("cache_topology_visible", c.hasCacheTopology());
         cpu.put("signature", c.signature());
         cpu.put("cores_available", Runtime.getRuntime().availableProcessors());
+        ObjectNode threads = o.putObject("threads");
+        threads.put("jclip", torch.get_num_threads());
+        threads.put("jclip_default", ComputeThreads.defaultCount());
+        threads.put("libtorch_default", ComputeThreads.libtorchDefault());
         String cap = Cpu.oneDnnIsaCap();
         ObjectNode dnn = o.putObject("onednn");
         if (cap != null) {
@@ -155,6 +159,13 @@ public final class Doctor {
             s.append("           caches (per core 0): ").append(cs).append('\n');
         } else {
             s.append("           caches: NONE VISIBLE (/sys/devices/system/cpu/cpu0/cache absent, CPUID cache leaves empty)\n");
+        }
+        var th = o.get("threads");
+        if (th != null) {
+            s.append(String.format("Threads    %d computing (commands default to %d, one per physical core); libtorch's own default here: %d%s%n",
+                    th.get("jclip").asInt(), th.get("jclip_default").asInt(), th.get("libtorch_default").asInt(),
+                    th.get("libtorch_default").asInt() < th.get("jclip_default").asInt()
+                            ? " (its cpuinfo counted fewer cores than Linux lists)" : ""));
         }
         var dnn = o.get("onednn");
         s.append("oneDNN     ");

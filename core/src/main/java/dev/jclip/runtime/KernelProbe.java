@@ -36,6 +36,8 @@ public final class KernelProbe {
      * JVM with a real SIGSEGV, to test how the parent reacts on a machine where nothing crashes.
      */
     public static final String FAULT_PROPERTY = "jclip.probe.fault", FAULT_ENV = "JCLIP_PROBE_FAULT";
+    /** The parent's compute threads, for the child. */
+    static final String THREADS_PROPERTY = "jclip.probe.threads";
     private static final long TIMEOUT_SECONDS = 180;
     /** The detail of a kernel no probe reached. */
     static final String UNPROBED = "not probed: ";
@@ -112,6 +114,8 @@ public final class KernelProbe {
             if (fault != null) {
                 cmd.add("-D" + FAULT_PROPERTY + "=" + fault);
             }
+            // kernels are timed on the threads the parent computes with, not libtorch's default in the child
+            cmd.add("-D" + THREADS_PROPERTY + "=" + org.bytedeco.pytorch.global.torch.get_num_threads());
             cmd.add(ProbeChild.class.getName());
             kernels.forEach(k -> cmd.add(k.id()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

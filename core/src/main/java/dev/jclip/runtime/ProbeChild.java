@@ -33,6 +33,7 @@ public final class ProbeChild {
     public static void main(String[] args) {
         System.setProperty(KernelProbe.CHILD_PROPERTY, "true");
         OneDnnCaches.mend(); // as in the parent: the kernels are checked as the parent will run them
+        ComputeThreads.set(Integer.getInteger(KernelProbe.THREADS_PROPERTY, ComputeThreads.defaultCount()));
         Set<String> faults = KernelProbe.faults(System.getProperty(KernelProbe.FAULT_PROPERTY));
         torch.manual_seed(0);
         for (String id : args) {

@@ -23,4 +23,19 @@ class ComputeThreadsTest {
             ComputeThreads.set(before);
         }
     }
+
+    @Test
+    void theDefaultIsOneThreadPerPhysicalCore() {
+        assertEquals(2, ComputeThreads.siblings("0-1"));
+        assertEquals(2, ComputeThreads.siblings("0,64"));
+        assertEquals(1, ComputeThreads.siblings("3"));
+        assertEquals(4, ComputeThreads.siblings("0-1,8-9"));
+        int n = ComputeThreads.defaultCount();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assertions.assertTrue(n >= 1 && (System.getenv("OMP_NUM_THREADS") != null || n <= cpus), n + " of " + cpus);
+        if (System.getenv("OMP_NUM_THREADS") == null && cpus == 2) {
+            // this project's machines: 2 cores, no SMT; libtorch's cpuinfo said 1 on a Zen 5 VM
+            assertEquals(2, n);
+        }
+    }
 }
