@@ -125,7 +125,9 @@ public final class Benchmark {
             }
             default -> throw new IllegalArgumentException("unknown task '" + s.task() + "' (image, text, train, preprocess)");
         }
-        for (int i = 0; i < s.warmup(); i++) {
+        // inference: the batch-split choice is made in the warm-up, not in the timed calls
+        int warmup = s.task().equals("train") ? s.warmup() : Math.max(s.warmup(), dev.jclip.runtime.BatchSplit.callsToChoose());
+        for (int i = 0; i < warmup; i++) {
             try (PointerScope scope = new PointerScope()) {
                 step.run();
             }
@@ -147,6 +149,7 @@ public final class Benchmark {
         o.put("task", s.task());
         o.put("model", s.modelName());
         o.put("batch", s.batch());
+        o.put("warmup", warmup);
         if (s.task().equals("image")) {
             o.putNull("prompt_len");
         } else {

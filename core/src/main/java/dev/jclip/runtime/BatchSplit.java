@@ -89,6 +89,15 @@ public final class BatchSplit {
     static final int RECHECK = 8;
     static final int MAX_GAP = 1024;
 
+    /**
+     * Calls of one tower, precision and batch size before {@code auto} has chosen: two warm both
+     * ways, then {@link #TIMED} of each alternate. A benchmark warms up at least this long, so that
+     * its timings are of the choice and not of the alternation (0 unless the mode is auto).
+     */
+    public static int callsToChoose() {
+        return mode().equals("auto") ? 2 + 2 * TIMED : 0;
+    }
+
     /** The setting: {@code auto} (measure), {@code on} or {@code off}. */
     public static String mode() {
         String m = System.getProperty("jclip.batchSplit", "auto").trim().toLowerCase(Locale.ROOT);
