@@ -139,6 +139,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("wrote " + name + " (random weights, seed 0) to " + saveModel);
             return 0;
         }
+        // before anything asks the Machine (auto resolves through it): its probe times kernels on these threads
+        dev.jclip.runtime.ComputeThreads.set(threads);
         boolean training = task.equals("train");
         dev.jclip.runtime.Precision inference = training ? dev.jclip.runtime.Precision.FP32
                 : int8 ? dev.jclip.runtime.Precision.INT8 : precision.or(dev.jclip.runtime.Precision.FP32);

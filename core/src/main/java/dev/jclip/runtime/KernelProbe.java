@@ -29,8 +29,9 @@ public final class KernelProbe {
      * Part of the verdicts' cache key, raised whenever a probe checks more: a verdict from an older
      * probe is not trusted. 2: 1×1 convolutions are created for every channel pair of CLIP's
      * ResNets (a Zen 5 VM passed the single-shape probe of version 1, then crashed on RN50).
+     * 3: times are the fastest call, on the parent's threads.
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /**
      * The fault switch: kernel ids (comma-separated, or {@code all}) whose probe kills the child
      * JVM with a real SIGSEGV, to test how the parent reacts on a machine where nothing crashes.
