@@ -117,6 +117,13 @@ public final class KernelProbe {
             }
             // kernels are timed on the threads the parent computes with, not libtorch's default in the child
             cmd.add("-D" + THREADS_PROPERTY + "=" + org.bytedeco.pytorch.global.torch.get_num_threads());
+            // and see oneDNN's cache sizes as the parent does: a child that mended them would pass
+            // kernels that crash an unmended parent
+            for (String prop : List.of("jclip.mendOneDnnCaches", "jclip.oneDnnCacheSizes")) {
+                if (System.getProperty(prop) != null) {
+                    cmd.add("-D" + prop + "=" + System.getProperty(prop));
+                }
+            }
             cmd.add(ProbeChild.class.getName());
             kernels.forEach(k -> cmd.add(k.id()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
