@@ -57,8 +57,7 @@ public final class FusedConv {
      * convolution where both work (Zen 4, RN50's twelve 1×1 shapes: 129.0 against 131.5 ms).
      */
     public static boolean pointwiseAsProduct(Tensor x, Tensor w, long stride, long padding) {
-        return w.size(2) == 1 && w.size(3) == 1 && stride == 1 && padding == 0 && dev.jclip.tensor.Torch.isFloat(x)
-                && PackedLinear.serves(x) && !Convs.onOneDnn(x, w);
+        return w.size(2) == 1 && w.size(3) == 1 && stride == 1 && padding == 0 && PackedLinear.serves(x) && !Convs.onOneDnn(x, w);
     }
 
     /**

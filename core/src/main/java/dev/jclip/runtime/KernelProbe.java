@@ -119,7 +119,7 @@ public final class KernelProbe {
             cmd.add("-D" + THREADS_PROPERTY + "=" + org.bytedeco.pytorch.global.torch.get_num_threads());
             // and see oneDNN's cache sizes as the parent does: a child that mended them would pass
             // kernels that crash an unmended parent
-            for (String prop : List.of("jclip.mendOneDnnCaches", "jclip.oneDnnCacheSizes")) {
+            for (String prop : List.of(OneDnnCaches.MEND_PROPERTY, OneDnnCaches.SIZES_PROPERTY)) {
                 if (System.getProperty(prop) != null) {
                     cmd.add("-D" + prop + "=" + System.getProperty(prop));
                 }

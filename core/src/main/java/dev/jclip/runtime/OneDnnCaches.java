@@ -38,7 +38,9 @@ import java.util.Locale;
  * {@code -Djclip.mendOneDnnCaches=false}.
  */
 public final class OneDnnCaches {
-    static final boolean ENABLED = !"false".equals(System.getProperty("jclip.mendOneDnnCaches"));
+    /** The switch ({@code false} leaves the sizes alone) and the sizes to write instead of oneDNN's defaults. */
+    static final String MEND_PROPERTY = "jclip.mendOneDnnCaches", SIZES_PROPERTY = "jclip.oneDnnCacheSizes";
+    static final boolean ENABLED = !"false".equals(System.getProperty(MEND_PROPERTY));
     /** Xbyak's {@code Cpu}: data cache sizes at +0x1c, cores sharing each at +0x44, the level count at +0x6c (10 slots each). */
     private static final int SIZES = 0x1c, SHARING = 0x44, LEVELS = 0x6c, MAX_LEVELS = 3;
     /** What oneDNN's {@code get_per_core_cache_size} assumes without cache levels (bytes per core, L1–L3). */
@@ -65,9 +67,14 @@ public final class OneDnnCaches {
         return s;
     }
 
-    /** True when this process's oneDNN cache sizes were rewritten (it changes kernel verdicts: part of their cache key). */
+    /** True when this process's oneDNN cache sizes were rewritten. */
     public static boolean mended() {
         return mend().startsWith("mended");
+    }
+
+    /** What the sizes oneDNN plans with add to the kernel verdicts' cache key: empty unless mended. */
+    static String cacheKeyPart() {
+        return mended() ? "|caches-mended" + java.util.Objects.toString(System.getProperty(SIZES_PROPERTY), "") : "";
     }
 
     private static String mendNow() {
@@ -170,7 +177,7 @@ public final class OneDnnCaches {
 
     /** oneDNN's own defaults, or the bytes per core in {@code -Djclip.oneDnnCacheSizes=L1,L2,L3} (to measure others). */
     private static long[] perCore() {
-        String spec = System.getProperty("jclip.oneDnnCacheSizes");
+        String spec = System.getProperty(SIZES_PROPERTY);
         if (spec == null) {
             return ONEDNN_GUESS.clone();
         }
