@@ -30,72 +30,32 @@ import java.util.function.UnaryOperator;
  *
  * <p>{@link #apply} serves inference (gradients off). Because the gain depends on the tower, the
  * precision, the batch and the CPU, {@code auto} (the default) measures: per tower, precision and
- * batch size, the first call runs whole and the second split (both warm kernels and caches), the
- * next four alternate and are timed, and later calls take the faster by the fastest of recent
- * timings (rechecking the other way now and then), split unless it takes more than
- * {@value #MARGIN}× the whole batch's time. The margin leans towards split because every case
- * measured pair by pair gained from it, while single timings in one process are noisier than the
- * gains: with an even margin, two of six bench-compare runs kept the slower way.
+ * batch size, the first calls time both ways and later calls take the faster ({@link SplitChoice}:
+ * from the ratios of consecutive calls that ran different ways, rechecked now and then), split
+ * unless it takes more than {@value SplitChoice#MARGIN}× the whole batch's time. The margin leans
+ * towards split because every case measured pair by pair gained from it, while single timings in
+ * one process are noisier than the gains.
  * {@code -Djclip.batchSplit=on} or {@code off} fixes the choice.
  * Training runs its parts through {@link #onWorkers} by a fixed rule (see
  * {@code train.StepRunner#parts}). A thread that already computes on one intra-op thread (a Spark
  * task, a worker here) never splits. One instance per tower keeps its measurements.
  */
 public final class BatchSplit {
-    /** Split is kept unless it takes more than this many times the whole batch's time. */
-    static final double MARGIN = 1.10;
     /** The fewest rows a part may have: below that the halves' fixed costs dominate. */
     static final long MIN_ROWS = 2;
     private static final Object POOL_LOCK = new Object();
     private static ExecutorService pool;
     private static int poolSize;
 
-    private final Map<String, Choice> choices = new ConcurrentHashMap<>();
-
-    /**
-     * How one (precision, batch size) runs: the latest timings of each way and the current
-     * choice. One timing each is too few on a shared host (pairs of the same batch varied from
-     * 0.88 to 1.30), so the choice follows the fastest of the last {@value #KEEP} of each way, and
-     * now and then a call runs the other way to keep its timings current: after {@value #RECHECK}
-     * calls, then at gaps that double while the choice holds (up to {@value #MAX_GAP}).
-     */
-    private static final class Choice {
-        int calls;
-        /** The call that next runs the other way; the gap doubles each time that confirms the choice. */
-        int recheckAt = RECHECK, gap = RECHECK;
-        final long[][] ns = new long[2][KEEP]; // [whole, split][ring]
-        final int[] count = new int[2];
-        Boolean split;
-
-        void add(boolean split, long t) {
-            int w = split ? 1 : 0;
-            ns[w][count[w]++ % KEEP] = t;
-        }
-
-        /** The fastest recent timing: a shared host's noise only ever slows a call down. */
-        long best(boolean split) {
-            int w = split ? 1 : 0, n = Math.min(count[w], KEEP);
-            long b = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                b = Math.min(b, ns[w][i]);
-            }
-            return b;
-        }
-    }
-
-    static final int KEEP = 5;
-    /** Timed calls of each way before the first choice: one was too few (a warming call read 1.7× slow). */
-    static final int TIMED = 2;
-    static final int RECHECK = 8;
-    static final int MAX_GAP = 1024;
+    private final Map<String, SplitChoice> choices = new ConcurrentHashMap<>();
 
     /**
      * Calls of one tower, precision and batch size before {@code auto} has chosen: two warm both
-     * ways, then {@link #TIMED} of each alternate. A benchmark warms up at least this long, so that
+     * ways, then four alternate. A benchmark warms up at least this long, so that
      * its timings are of the choice and not of the alternation (0 unless the mode is auto).
      */
     public static int callsToChoose() {
-        return mode().equals("auto") ? 2 + 2 * TIMED : 0;
+        return mode().equals("auto") ? SplitChoice.FIRST + 1 : 0;
     }
 
     /** The setting: {@code auto} (measure), {@code on} or {@code off}. */
@@ -175,48 +135,22 @@ public final class BatchSplit {
         if (!mode.equals("auto")) {
             return mode.equals("on") ? split.get() : whole.get();
         }
-        Choice c = choices.computeIfAbsent(key, k -> new Choice());
-        boolean trySplit;
-        int call;
-        synchronized (c) {
-            call = c.calls++;
-            // calls 0 and 1 warm both ways, 2 to 5 time them; then the faster, and now and then the other
-            boolean recheck = c.split != null && call == c.recheckAt;
-            trySplit = c.split == null ? call % 2 == 1 : c.split != recheck;
-        }
+        SplitChoice c = choices.computeIfAbsent(key, k -> new SplitChoice());
+        SplitChoice.Call call = c.next();
         long t0 = System.nanoTime();
-        T out = trySplit ? split.get() : whole.get();
-        long ns = System.nanoTime() - t0;
-        if (call >= 2) {
-            synchronized (c) {
-                c.add(trySplit, ns);
-                if (c.count[0] >= TIMED && c.count[1] >= TIMED) {
-                    Boolean before = c.split;
-                    c.split = c.best(true) <= MARGIN * c.best(false);
-                    if (before != null && call == c.recheckAt) {
-                        // a confirmed choice is rechecked half as often (a slow other way then costs little)
-                        c.gap = before.equals(c.split) ? Math.min(2 * c.gap, MAX_GAP) : RECHECK;
-                        c.recheckAt = call + c.gap;
-                    }
-                }
-            }
-        }
+        T out = call.split() ? split.get() : whole.get();
+        c.record(call, System.nanoTime() - t0);
         return out;
     }
 
     /**
-     * What was decided so far per key (variant and batch size), e.g. {@code int8/16: split (split
-     * 212.0 ms, whole 240.0 ms; best of 2 and 2)}, or {@code measuring}.
+     * What was decided so far per key (variant and batch size), e.g. {@code int8/16: split
+     * (split/whole 0.62, median of 3 paired calls; last split 150.2 ms, whole 241.0 ms)}, or
+     * {@code measuring}.
      */
     public Map<String, String> decisions() {
         Map<String, String> out = new java.util.TreeMap<>();
-        choices.forEach((k, c) -> {
-            synchronized (c) {
-                out.put(k, c.split == null ? "measuring" : String.format(Locale.ROOT, "%s (split %.1f ms, whole %.1f ms; best of %d and %d)",
-                        c.split ? "split" : "whole", c.best(true) / 1e6, c.best(false) / 1e6,
-                        Math.min(c.count[1], KEEP), Math.min(c.count[0], KEEP)));
-            }
-        });
+        choices.forEach((k, c) -> out.put(k, c.describe()));
         return out;
     }
 

@@ -193,7 +193,7 @@ class BatchSplitTest {
             m.encodeImage(px);
         }
         String d = m.batchSplitDecisions().get("image/fp32/8");
-        assertTrue(d != null && d.matches("(split|whole) \\(split [0-9.]+ ms, whole [0-9.]+ ms; best of 2 and 2\\)"), String.valueOf(d));
+        assertTrue(d != null && d.matches("(split|whole) \\(split/whole [0-9.]+, median of 3 paired calls; last split [0-9.]+ ms, whole [0-9.]+ ms\\)"), String.valueOf(d));
         assertThrows(IllegalArgumentException.class, () -> {
             System.setProperty("jclip.batchSplit", "sometimes");
             BatchSplit.mode();
