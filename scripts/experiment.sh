@@ -4,6 +4,9 @@
 set -euo pipefail
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"   # as ./clip: libgomp busy-waiting starves OpenBLAS on small machines
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"   # as ./clip: idle OpenBLAS threads sleep at once
+if [[ "${JCLIP_MALLOC:-}" != default && -z "${MALLOC_MMAP_THRESHOLD_:-}${MALLOC_TRIM_THRESHOLD_:-}${MALLOC_TOP_PAD_:-}" && "${GLIBC_TUNABLES:-}" != *malloc* ]]; then
+  export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456   # as ./clip (runtime.NativeHeap)
+fi
 main="${1:?usage: scripts/experiment.sh CLASS [ARGS...]}"; shift
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/experiments/target/jclip-experiments.jar"

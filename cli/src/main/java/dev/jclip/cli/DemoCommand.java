@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * transfer to unseen wording rather than memorised captions.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a tiny CLIP on Fashion-MNIST (4 to 5 minutes on 2 cores) and report zero-shot accuracy.")
+        description = "Train a tiny CLIP on Fashion-MNIST (2 to 4 minutes on 2 cores) and report zero-shot accuracy.")
 final class DemoCommand implements Callable<Integer> {
     static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
 

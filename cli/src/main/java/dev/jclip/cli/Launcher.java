@@ -73,6 +73,9 @@ final class Launcher {
                 env.put("MASTER_PORT", Integer.toString(port));
                 env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
                 env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");   // as ./clip: idle OpenBLAS threads sleep at once
+                if (dev.jclip.runtime.NativeHeap.wanted(env)) {
+                    env.putAll(dev.jclip.runtime.NativeHeap.SETTINGS);   // as ./clip: malloc keeps tensors' pages
+                }
                 // Sized before the worker loads libtorch, so no rank starts a pool of every core
                 // (N ranks x all cores oversubscribes the machine: 149 vs 790 samples/s measured).
                 env.put("OMP_NUM_THREADS", Integer.toString(threads));

@@ -66,6 +66,11 @@ public final class Doctor {
         blas.put("threads", b.threads());
         blas.put("idle_spin_log2_cycles", b.idleSpin());
         blas.put("idle_threads_spin", b.idleThreadsSpin());
+        NativeHeap heap = NativeHeap.get();
+        ObjectNode mem = o.putObject("native_heap");
+        mem.put("tuned", heap.tuned());
+        mem.put("defaults", heap.defaults());
+        mem.put("why", heap.describe());
         ObjectNode probes = o.putObject("probes");
         probes.put("source", m.verdictSource());
         probes.put("cache_key", m.cacheKey());
@@ -191,6 +196,9 @@ public final class Doctor {
                 ? "           idle threads spin 2^" + spin + " cycles after each product, taking the cores from the next\n"
                         + "           operation: set OPENBLAS_THREAD_TIMEOUT=4 before the JVM starts (./clip does)\n"
                 : "           idle threads sleep after 2^" + spin + " cycles (OPENBLAS_THREAD_TIMEOUT)\n");
+        if (o.has("native_heap")) {
+            s.append("heap       ").append(o.get("native_heap").get("why").asText()).append('\n');
+        }
         if (o.has("gemm")) {
             var g = o.get("gemm");
             var c = g.path("ceiling");

@@ -117,7 +117,8 @@ public final class Machine {
         String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
         String env = Objects.toString(System.getenv("ONEDNN_MAX_CPU_ISA"), "") + "|"
                 + Objects.toString(System.getenv("OPENBLAS_CORETYPE"), "") + "|" + Objects.toString(System.getenv("OPENBLAS_L2_SIZE"), "")
-                + (timeout == null ? "" : "|" + timeout) + OneDnnCaches.cacheKeyPart();
+                + (timeout == null ? "" : "|" + timeout) + OneDnnCaches.cacheKeyPart()
+                + (NativeHeap.get().tuned() ? "|heap" : ""); // page faults weigh on each precision differently
         // the probe times kernels on this process's threads (the packed linear against OpenBLAS, auto's estimates)
         return cpu.signature() + "-jclip" + Versions.jclip() + "-probe" + KernelProbe.VERSION + "-t" + org.bytedeco.pytorch.global.torch.get_num_threads()
                 + "-torch" + Versions.libtorch()

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,5 +65,34 @@ class DoctorTest {
         assertTrue(Doctor.text(o).contains("spin 2^28 cycles after each product"), Doctor.text(o));
         blas.put("idle_spin_log2_cycles", 4).put("idle_threads_spin", false);
         assertTrue(Doctor.text(o).contains("idle threads sleep after 2^4 cycles"), Doctor.text(o));
+    }
+
+    @Test
+    void theNativeHeapSettingsAreReadAndReported(@TempDir Path cache) {
+        NativeHeap unset = NativeHeap.of(Map.of());
+        assertTrue(unset.defaults() && !unset.tuned());
+        assertTrue(unset.describe().contains("MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456"),
+                unset.describe());
+        assertTrue(NativeHeap.wanted(Map.of()) && !NativeHeap.wanted(Map.of("JCLIP_MALLOC", "default"))
+                && !NativeHeap.wanted(Map.of("MALLOC_TOP_PAD_", "0")));
+        NativeHeap tuned = NativeHeap.of(NativeHeap.SETTINGS);
+        assertTrue(tuned.tuned() && !tuned.defaults(), tuned.describe());
+        NativeHeap own = NativeHeap.of(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"));
+        assertTrue(!own.tuned() && !own.defaults() && own.describe().contains("GLIBC_TUNABLES=glibc.malloc.trim_threshold=1"), own.describe());
+        ObjectNode o = Doctor.report(Machine.withCache(cache, null));
+        NativeHeap here = NativeHeap.get();
+        assertEquals(here.tuned(), o.get("native_heap").get("tuned").asBoolean());
+        assertTrue(Doctor.text(o).contains("heap       " + here.describe()), Doctor.text(o));
+    }
+
+    @Test
+    void theLauncherScriptsAndTheBuildSetTheSameHeapSettings() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        String line = String.join(" ", NativeHeap.SETTINGS.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        for (String f : new String[]{"clip", "scripts/experiment.sh"}) {
+            assertTrue(Files.readString(root.resolve(f)).contains("export " + line), f + " should export " + line);
+        }
+        String pom = Files.readString(root.resolve("pom.xml"));
+        NativeHeap.SETTINGS.forEach((k, v) -> assertTrue(pom.contains("<" + k + ">" + v + "</" + k + ">"), "pom.xml should set " + k));
     }
 }
