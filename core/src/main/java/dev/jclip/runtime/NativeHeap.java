@@ -16,12 +16,10 @@ import java.util.Map;
  * process until {@code malloc_trim} (which {@code ClipModel.close()} calls) or exit: the resident
  * size stays at its peak instead of falling between batches.
  *
- * @param mmapThreshold {@code MALLOC_MMAP_THRESHOLD_}, null when unset
- * @param trimThreshold {@code MALLOC_TRIM_THRESHOLD_}, null when unset
- * @param topPad        {@code MALLOC_TOP_PAD_}, null when unset
- * @param tunables      {@code GLIBC_TUNABLES}, null when unset
+ * @param set      the variables of {@link #SETTINGS} the environment sets, in that order
+ * @param tunables {@code GLIBC_TUNABLES}, null when unset
  */
-public record NativeHeap(String mmapThreshold, String trimThreshold, String topPad, String tunables) {
+public record NativeHeap(Map<String, String> set, String tunables) {
 
     /**
      * What {@code ./clip}, the distributed launcher and the tests set unless the environment sets
@@ -45,8 +43,14 @@ public record NativeHeap(String mmapThreshold, String trimThreshold, String topP
 
     /** The settings in {@code env}, a process's environment. */
     public static NativeHeap of(Map<String, String> env) {
-        return new NativeHeap(value(env, "MALLOC_MMAP_THRESHOLD_"), value(env, "MALLOC_TRIM_THRESHOLD_"),
-                value(env, "MALLOC_TOP_PAD_"), value(env, "GLIBC_TUNABLES"));
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String name : SETTINGS.keySet()) {
+            String v = value(env, name);
+            if (v != null) {
+                set.put(name, v);
+            }
+        }
+        return new NativeHeap(java.util.Collections.unmodifiableMap(set), value(env, "GLIBC_TUNABLES"));
     }
 
     private static String value(Map<String, String> env, String name) {
@@ -56,7 +60,7 @@ public record NativeHeap(String mmapThreshold, String trimThreshold, String topP
 
     /** Whether the environment leaves malloc's defaults: then tensors are mapped and unmapped per operation. */
     public boolean defaults() {
-        return mmapThreshold == null && trimThreshold == null && topPad == null && (tunables == null || !tunables.contains("malloc"));
+        return set.isEmpty() && (tunables == null || !tunables.contains("malloc"));
     }
 
     /**
@@ -69,14 +73,13 @@ public record NativeHeap(String mmapThreshold, String trimThreshold, String topP
 
     /** Whether this process runs with jclip's settings. */
     public boolean tuned() {
-        return SETTINGS.get("MALLOC_MMAP_THRESHOLD_").equals(mmapThreshold) && SETTINGS.get("MALLOC_TRIM_THRESHOLD_").equals(trimThreshold)
-                && SETTINGS.get("MALLOC_TOP_PAD_").equals(topPad);
+        return set.equals(SETTINGS);
     }
 
     /** One line for reports. */
     public String describe() {
         if (tuned()) {
-            return "glibc malloc keeps tensors' memory (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_ as ./clip sets them)";
+            return "glibc malloc keeps tensors' memory (" + String.join(", ", SETTINGS.keySet()) + " as ./clip sets them)";
         }
         if (defaults()) {
             return "glibc malloc's defaults: large tensors are mapped and unmapped per operation (up to a third of a batch's "
@@ -84,15 +87,7 @@ public record NativeHeap(String mmapThreshold, String trimThreshold, String topP
                     + " before the JVM starts (./clip does)";
         }
         StringBuilder s = new StringBuilder("glibc malloc as the environment sets it:");
-        if (mmapThreshold != null) {
-            s.append(" MALLOC_MMAP_THRESHOLD_=").append(mmapThreshold);
-        }
-        if (trimThreshold != null) {
-            s.append(" MALLOC_TRIM_THRESHOLD_=").append(trimThreshold);
-        }
-        if (topPad != null) {
-            s.append(" MALLOC_TOP_PAD_=").append(topPad);
-        }
+        set.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
         if (tunables != null) {
             s.append(" GLIBC_TUNABLES=").append(tunables);
         }
