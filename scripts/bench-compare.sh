@@ -7,7 +7,7 @@
 # jclip's sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in their commands alone, as on
 # a user's machine (some machines' environment pins OpenBLAS to older kernels; tests and CI keep
 # them); --keep-openblas-env runs them as the environment says. Each jclip row names the OpenBLAS
-# core it ran, where its fp32 linear layers ran (oneDNN prepacked or OpenBLAS) and whether the batch
+# core it ran, where its linear layers ran (oneDNN prepacked, OpenBLAS or eager oneDNN) and whether the batch
 # ran whole or split over the threads (runtime.BatchSplit).
 # Then `clip bench --task gemm` gives the machine's matmul ceiling, and the table prints items/s,
 # every ratio of jclip's best against each baseline, GFLOP/s as a fraction of the ceiling, peak RSS.
@@ -121,7 +121,9 @@ for case, sides in rows.items():
         if side.startswith("jclip"):
             d = ds[-1]
             ran = f"{d.get('precision', '')} openblas {d.get('openblas_core', '?')}" + (" (forced)" if d.get("openblas_core_forced") else "")
-            ran += f", fp32 linear {d.get('fp32_linear', '?')}"
+            # the linear path of the precision that side ran
+            lin = "bf16_linear" if d.get("precision") == "bf16" else "fp32_linear"
+            ran += f", {lin.replace('_', ' ')} {d.get(lin, '?')}"
             if d.get("batch_split"):  # whole or split over the threads, as auto-measured in that run
                 ran += f", batch {d['batch_split'].split(' ')[0]}"
         print(f"{case:<11} {side:<11} {med(ds, 'items_per_s'):>9.2f} {g if g == g else 0:>8.1f} {frac:>8} "

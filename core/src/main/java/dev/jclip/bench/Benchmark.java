@@ -175,6 +175,7 @@ public final class Benchmark {
         // inference products run on oneDNN where it was probed faster (runtime.PackedLinear); training keeps OpenBLAS
         o.put("native_heap_tuned", dev.jclip.runtime.NativeHeap.get().tuned());   // malloc keeps tensors' pages (./clip)
         o.put("fp32_linear", s.task().equals("train") ? "openblas" : dev.jclip.runtime.Machine.get().fp32LinearPath());
+        o.put("bf16_linear", s.task().equals("train") ? "onednn" : dev.jclip.runtime.Machine.get().bf16LinearPath());
         if (blas.l2Size() != null) {
             o.put("openblas_l2_size", blas.l2Size());
         }

@@ -92,7 +92,10 @@ public final class Doctor {
         }
         ObjectNode lin = o.putObject("fp32_linear");
         lin.put("path", m.fp32LinearPath());
-        lin.put("why", linearWhy(m));
+        lin.put("why", linearWhy(m, Precision.FP32));
+        ObjectNode lin16 = o.putObject("bf16_linear");
+        lin16.put("path", m.bf16LinearPath());
+        lin16.put("why", linearWhy(m, Precision.BF16));
         ObjectNode auto = o.putObject("auto");
         for (TowerKind t : TowerKind.values()) {
             ObjectNode x = auto.putObject(t.name().toLowerCase(Locale.ROOT));
@@ -109,17 +112,19 @@ public final class Doctor {
         return o;
     }
 
-    private static String linearWhy(Machine m) {
-        KernelProbe.Verdict packed = m.verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, Precision.FP32));
-        KernelProbe.Verdict blas = m.verdicts().get(new Kernel(Kernel.Family.LINEAR, Precision.FP32));
+    private static String linearWhy(Machine m, Precision p) {
+        KernelProbe.Verdict packed = m.verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, p));
+        KernelProbe.Verdict eager = m.verdicts().get(new Kernel(Kernel.Family.LINEAR, p));
+        String eagerName = p == Precision.FP32 ? "OpenBLAS" : "oneDNN reordering the weight per call";
         if (packed == null || !packed.ok()) {
-            return "oneDNN's packed linear " + (packed == null ? "was not probed" : "failed its probe") + "; OpenBLAS serves";
+            return "oneDNN's packed linear " + (packed == null ? "was not probed" : "failed its probe") + "; " + eagerName + " serves";
         }
-        String times = blas != null && blas.ok()
-                ? String.format(Locale.ROOT, "probe %.2f ms against OpenBLAS %.2f ms (used up to %.2f×)", packed.ms(), blas.ms(), Machine.PACKED_MARGIN)
-                : "OpenBLAS's linear failed its probe";
-        return (m.packedLinear() ? "oneDNN with weights prepacked: " : "OpenBLAS: the packed kernel is slower here, ") + times
-                + "; with gradients off only (training keeps OpenBLAS)";
+        String times = eager != null && eager.ok()
+                ? String.format(Locale.ROOT, "probe %.2f ms against %s %.2f ms (used up to %.2f×)", packed.ms(),
+                        p == Precision.FP32 ? "OpenBLAS" : "eager", eager.ms(), Machine.PACKED_MARGIN)
+                : "the eager linear failed its probe";
+        return (m.packedLinear(p) ? "oneDNN with weights prepacked: " : eagerName + ": the packed kernel is slower here, ") + times
+                + (p == Precision.FP32 ? "; with gradients off only (training keeps OpenBLAS)" : "; with gradients off only");
     }
 
     private static String why(Machine m, TowerKind t, Precision pick) {
@@ -210,16 +215,18 @@ public final class Doctor {
         s.append("Probes     ").append(probes.get("source").asText()).append('\n');
         for (var v : probes.get("verdicts")) {
             if (v.get("ok").asBoolean()) {
-                s.append(String.format(Locale.ROOT, "           %-15s ok      drift %-9.2g %8.2f ms%s%n", v.get("kernel").asText(),
+                s.append(String.format(Locale.ROOT, "           %-18s ok      drift %-9.2g %8.2f ms%s%n", v.get("kernel").asText(),
                         v.path("drift").asDouble(Double.NaN), v.path("ms").asDouble(Double.NaN),
                         v.has("detail") ? "  " + v.get("detail").asText() : ""));
             } else {
-                s.append(String.format("           %-15s FAILED  %s%n                           -> %s%n", v.get("kernel").asText(),
+                s.append(String.format("           %-18s FAILED  %s%n                              -> %s%n", v.get("kernel").asText(),
                         v.get("detail").asText(), v.get("route").asText()));
             }
         }
-        s.append("fp32 linear ").append(o.get("fp32_linear").get("path").asText()).append(": ")
-                .append(o.get("fp32_linear").get("why").asText()).append('\n');
+        for (String lin : List.of("fp32_linear", "bf16_linear")) {
+            s.append(lin.replace('_', ' ')).append(' ').append(o.get(lin).get("path").asText()).append(": ")
+                    .append(o.get(lin).get("why").asText()).append('\n');
+        }
         var auto = o.get("auto");
         for (TowerKind t : TowerKind.values()) {
             var x = auto.get(t.name().toLowerCase(Locale.ROOT));

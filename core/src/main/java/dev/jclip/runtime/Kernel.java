@@ -20,7 +20,7 @@ public record Kernel(Family family, Precision precision) {
         CONV3X3,
         /** Matrix products of linear layers (OpenBLAS in fp32 with gradients and as the route, oneDNN in bf16, fbgemm in int8). */
         LINEAR,
-        /** Inference linear layers on oneDNN with the weight reordered once ({@link PackedLinear}; fp32 only). */
+        /** Inference linear layers on oneDNN with the weight reordered once ({@link PackedLinear}), fp32 and bf16. */
         PACKED_LINEAR,
         /** Scaled dot-product attention (libtorch's fused kernel in fp32, bf16 products around a float32 softmax). */
         ATTENTION
@@ -33,7 +33,7 @@ public record Kernel(Family family, Precision precision) {
     public static final List<Kernel> ALL = List.of(
             new Kernel(Family.CONV1X1, Precision.FP32), new Kernel(Family.CONV1X1, Precision.BF16),
             new Kernel(Family.CONV3X3, Precision.FP32), new Kernel(Family.CONV3X3, Precision.BF16),
-            new Kernel(Family.PACKED_LINEAR, Precision.FP32),
+            new Kernel(Family.PACKED_LINEAR, Precision.FP32), new Kernel(Family.PACKED_LINEAR, Precision.BF16),
             new Kernel(Family.LINEAR, Precision.FP32), new Kernel(Family.LINEAR, Precision.BF16),
             new Kernel(Family.LINEAR, Precision.INT8),
             new Kernel(Family.ATTENTION, Precision.FP32), new Kernel(Family.ATTENTION, Precision.BF16));

@@ -29,9 +29,11 @@ public final class KernelProbe {
      * Part of the verdicts' cache key, raised whenever a probe checks more: a verdict from an older
      * probe is not trusted. 2: 1×1 convolutions are created for every channel pair of CLIP's
      * ResNets (a Zen 5 VM passed the single-shape probe of version 1, then crashed on RN50).
-     * 3: times are the fastest call, on the parent's threads.
+     * 3: times are the fastest call, on the parent's threads. 4: bf16 linear layers are timed on
+     * bf16 activations, as the towers run them (converting per call put bf16 behind int8 on AMX,
+     * where bf16 ran ViT-B/32 1.6× faster), and the packed bf16 linear is probed.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /**
      * The fault switch: kernel ids (comma-separated, or {@code all}) whose probe kills the child
      * JVM with a real SIGSEGV, to test how the parent reacts on a machine where nothing crashes.

@@ -44,7 +44,7 @@ public final class Machine {
     private final String fault;
     private volatile Map<Kernel, KernelProbe.Verdict> verdicts;
     private volatile String verdictSource = "not probed yet";
-    private volatile Boolean packedLinear;
+    private final Map<Precision, Boolean> packedLinear = new java.util.concurrent.ConcurrentHashMap<>();
 
     Machine(Cpu cpu, Path cacheDir, String fault) {
         this.cpu = cpu;
@@ -178,7 +178,8 @@ public final class Machine {
         return switch (k.family()) {
             case CONV1X1 -> "its convolutions run as matrix products over each pixel's channels instead";
             case CONV3X3 -> "its convolutions run as matrix products (im2col + GEMM) instead";
-            case PACKED_LINEAR -> "fp32 linear layers run on OpenBLAS instead";
+            case PACKED_LINEAR -> k.precision() == Precision.FP32 ? "fp32 linear layers run on OpenBLAS instead"
+                    : k.precision().label() + " linear layers run on the eager product instead";
             case LINEAR, ATTENTION -> k.precision() == Precision.FP32 ? "no other path exists; results may be wrong"
                     : k.precision().label() + " falls back to fp32 wherever it would run";
         };
@@ -226,23 +227,33 @@ public final class Machine {
         return Kernel.ALL.contains(k) ? k : new Kernel(f, Precision.FP32);
     }
 
+    /** Whether float32 inference linear layers run on {@link PackedLinear}: {@link #packedLinear(Precision)} for fp32. */
+    public boolean packedLinear() {
+        return packedLinear(Precision.FP32);
+    }
+
     /**
-     * Whether float32 inference linear layers run on {@link PackedLinear}: its probe passed and
-     * timed it at most {@value #PACKED_MARGIN}× OpenBLAS's product on the same shape. The margin
-     * leans towards it because its gain is mostly elsewhere: with no OpenBLAS threads spinning,
+     * Whether inference linear layers in {@code p} (fp32 or bf16) run on {@link PackedLinear}: its
+     * probe passed and timed it at most {@value #PACKED_MARGIN}× the eager product on the same
+     * shape (OpenBLAS in fp32, oneDNN reordering the weight per call in bf16). The margin leans
+     * towards it because in fp32 its gain is mostly elsewhere: with no OpenBLAS threads spinning,
      * the operations between the products get both cores (see {@link PackedLinear}).
      */
-    public boolean packedLinear() {
-        Boolean b = packedLinear; // asked per linear layer call: decided once
+    public boolean packedLinear(Precision p) {
+        if (p != Precision.FP32 && p != Precision.BF16) {
+            return false;
+        }
+        Map<Precision, Boolean> m = packedLinear;
+        Boolean b = m.get(p); // asked per linear layer call: decided once
         if (b == null) {
             if (Boolean.getBoolean(KernelProbe.CHILD_PROPERTY)) {
                 return false; // a probe child runs each kernel by name, never by route
             }
-            KernelProbe.Verdict packed = verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, Precision.FP32));
-            KernelProbe.Verdict blas = verdicts().get(new Kernel(Kernel.Family.LINEAR, Precision.FP32));
+            KernelProbe.Verdict packed = verdicts().get(new Kernel(Kernel.Family.PACKED_LINEAR, p));
+            KernelProbe.Verdict eager = verdicts().get(new Kernel(Kernel.Family.LINEAR, p));
             b = packed != null && packed.ok() && PackedLinear.available()
-                    && (blas == null || !blas.ok() || !(packed.ms() > PACKED_MARGIN * blas.ms()));
-            packedLinear = b;
+                    && (eager == null || !eager.ok() || !(packed.ms() > PACKED_MARGIN * eager.ms()));
+            m.put(p, b);
         }
         return b;
     }
@@ -252,10 +263,14 @@ public final class Machine {
         return packedLinear() ? "onednn-packed" : "openblas";
     }
 
-    /** The probe time of fp32 linear layers on the path inference takes. */
-    private KernelProbe.Verdict fp32Linear() {
-        Kernel k = new Kernel(packedLinear() ? Kernel.Family.PACKED_LINEAR : Kernel.Family.LINEAR, Precision.FP32);
-        return verdicts().get(k);
+    /** Where bf16 inference linear layers run here, in words (clip doctor, bench JSON). */
+    public String bf16LinearPath() {
+        return packedLinear(Precision.BF16) ? "onednn-packed" : "onednn";
+    }
+
+    /** The probe time of linear layers in {@code p} on the path inference takes. */
+    private KernelProbe.Verdict inferenceLinear(Precision p) {
+        return verdicts().get(new Kernel(packedLinear(p) ? Kernel.Family.PACKED_LINEAR : Kernel.Family.LINEAR, p));
     }
 
     /** What {@link Precision#AUTO} means for {@code tower}: see {@link #choices}. */
@@ -279,9 +294,9 @@ public final class Machine {
             }
             double cost = 0;
             for (Map.Entry<Kernel.Family, Double> e : SHARES.get(tower).entrySet()) {
-                KernelProbe.Verdict low = verdicts().get(kernelFor(e.getKey(), p));
-                KernelProbe.Verdict ref = e.getKey() == Kernel.Family.LINEAR ? fp32Linear()
-                        : verdicts().get(new Kernel(e.getKey(), Precision.FP32));
+                boolean linear = e.getKey() == Kernel.Family.LINEAR;
+                KernelProbe.Verdict low = linear ? inferenceLinear(p) : verdicts().get(kernelFor(e.getKey(), p));
+                KernelProbe.Verdict ref = linear ? inferenceLinear(Precision.FP32) : verdicts().get(new Kernel(e.getKey(), Precision.FP32));
                 double ratio = low != null && ref != null && low.ok() && ref.ok() && ref.ms() > 0 ? low.ms() / ref.ms() : 1.0;
                 cost += e.getValue() * ratio;
             }

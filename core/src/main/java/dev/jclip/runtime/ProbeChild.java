@@ -60,7 +60,7 @@ public final class ProbeChild {
             case CONV1X1 -> convDrift(k.precision(), 1, 0);
             case CONV3X3 -> convDrift(k.precision(), 3, 1);
             case LINEAR -> linearDrift(k.precision());
-            case PACKED_LINEAR -> packedLinearDrift();
+            case PACKED_LINEAR -> packedLinearDrift(k.precision());
             case ATTENTION -> attentionDrift(k.precision());
         };
     }
@@ -147,19 +147,22 @@ public final class ProbeChild {
         return requireWithin(relErr(y, ref), p);
     }
 
-    private static double packedLinearDrift() {
+    private static double packedLinearDrift(Precision p) {
         if (!PackedLinear.available()) {
             throw new AssertionError("this libtorch has no mkldnn::_linear_pointwise / _reorder_linear_weight");
+        }
+        if (p != Precision.FP32 && p != Precision.BF16) {
+            throw new AssertionError("the packed linear runs fp32 and bf16 only");
         }
         Tensor x = torch.randn(4, 16, 256), w = torch.randn(384, 256).mul_(new Scalar(0.05)), b = torch.randn(384);
         Tensor ref = torch.linear(x.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double),
                 new TensorOptional(b.to(torch.ScalarType.Double)));
-        double err = relErr(PackedLinear.linear(x, w, b), ref);
+        double err = relErr(PackedLinear.linear(cast(x, p), cast(w, p), cast(b, p)), ref);
         // a weight packed for one row count serves others, and layers without a bias
         Tensor x2 = torch.randn(7, 256);
-        err = Math.max(err, relErr(PackedLinear.apply(x2, PackedLinear.pack(w, 64), null),
+        err = Math.max(err, relErr(PackedLinear.apply(cast(x2, p), PackedLinear.pack(cast(w, p), 64), null),
                 torch.linear(x2.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double))));
-        return requireWithin(err, Precision.FP32);
+        return requireWithin(err, p);
     }
 
     private static double attentionDrift(Precision p) {
@@ -181,17 +184,18 @@ public final class ProbeChild {
                 yield () -> Convs.oneDnn(x, w, 1, 1);
             }
             case LINEAR -> {
-                Tensor x = torch.randn(800, 768), w = torch.randn(3072, 768).mul_(new Scalar(0.03)), b = torch.zeros(3072);
+                // bf16 towers keep their activations bf16 from layer to layer: no conversion is timed
+                Tensor x = cast(torch.randn(800, 768), p), w = torch.randn(3072, 768).mul_(new Scalar(0.03)), b = torch.zeros(3072);
                 Linear l = linear(p, x, w, b);
                 yield () -> l.apply(x);
             }
             case PACKED_LINEAR -> {
-                Tensor x = torch.randn(800, 768), w = torch.randn(3072, 768).mul_(new Scalar(0.03)), b = torch.zeros(3072);
+                Tensor x = cast(torch.randn(800, 768), p), w = cast(torch.randn(3072, 768).mul_(new Scalar(0.03)), p), b = cast(torch.zeros(3072), p);
                 Tensor packed = PackedLinear.pack(w, 800);
                 yield () -> PackedLinear.apply(x, packed, b);
             }
             case ATTENTION -> {
-                Tensor q = torch.randn(16, 12, 50, 64), kk = torch.randn(16, 12, 50, 64), v = torch.randn(16, 12, 50, 64);
+                Tensor q = cast(torch.randn(16, 12, 50, 64), p), kk = cast(torch.randn(16, 12, 50, 64), p), v = cast(torch.randn(16, 12, 50, 64), p);
                 yield () -> Attention.run(p, q, kk, v);
             }
         };
@@ -238,7 +242,7 @@ public final class ProbeChild {
         return switch (p) {
             case BF16 -> {
                 Tensor wb = w.to(torch.ScalarType.BFloat16).contiguous(), bb = b.to(torch.ScalarType.BFloat16);
-                yield in -> torch.linear(in.to(torch.ScalarType.BFloat16), wb, new TensorOptional(bb)).to(torch.ScalarType.Float);
+                yield in -> torch.linear(in.to(torch.ScalarType.BFloat16), wb, new TensorOptional(bb));
             }
             case INT8 -> {
                 var t = torch.fbgemm_linear_quantize_weight(w.contiguous());

@@ -77,6 +77,31 @@ class PackedLinearTest {
     }
 
     @Test
+    void bf16InferenceRunsPackedWhereItPaysAndFollowsChangedWeights() {
+        torch.manual_seed(6);
+        dev.jclip.model.layers.Linear l = new dev.jclip.model.layers.Linear(256, 384);
+        l.eval();
+        l.kernels().prepareBf16();
+        Tensor x = torch.randn(4, 50, 256);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            Tensor xb = x.to(torch.ScalarType.BFloat16);
+            assertEquals(Machine.get().packedLinear(Precision.BF16), PackedLinear.serves(xb),
+                    "bf16 no-grad inference takes the packed path where its probe passed and paid");
+            Tensor ref = torch.linear(x, l.weight, new org.bytedeco.pytorch.TensorOptional(l.bias));
+            Tensor got = l.forward(xb);
+            assertTrue(Torch.isBf16(got), "bf16 in, bf16 out");
+            assertTrue(relErr(got.to(torch.ScalarType.Float), ref) < 2e-2, "bf16 drift " + relErr(got.to(torch.ScalarType.Float), ref));
+            if (PackedLinear.serves(xb)) {
+                // the packed copy is made from the float32 weight and follows its in-place changes
+                l.weight.mul_(new Scalar(-2.0));
+                ref = torch.linear(x, l.weight, new org.bytedeco.pytorch.TensorOptional(l.bias));
+                got = l.forward(xb);
+                assertTrue(relErr(got.to(torch.ScalarType.Float), ref) < 2e-2, "after a weight change " + relErr(got.to(torch.ScalarType.Float), ref));
+            }
+        }
+    }
+
+    @Test
     void trainingPassesWithoutAGraphKeepTheReferenceKernels() {
         // a training step encodes micro-batches without a graph and again with one: the two must agree exactly
         torch.manual_seed(6);

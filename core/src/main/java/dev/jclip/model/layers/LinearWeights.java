@@ -12,8 +12,8 @@ import org.bytedeco.pytorch.global.torch;
  * are the reference and are never modified; {@link #prepareBf16()} and {@link #prepareInt8()}
  * make inference copies once, so no call pays for a conversion. Which kernel runs follows the
  * activations: bfloat16 input takes the bf16 copy, float32 input the int8 kernel when one is
- * prepared and the float32 weight otherwise. In eval mode with gradients off, that float32 weight is a copy
- * reordered for oneDNN ({@link PackedWeight}) where this machine runs it.
+ * prepared and the float32 weight otherwise. In eval mode with gradients off, the float32 and bf16
+ * products run on copies reordered for oneDNN ({@link PackedWeight}) where this machine runs them.
  */
 public final class LinearWeights {
     private final Tensor weight;
@@ -95,8 +95,11 @@ public final class LinearWeights {
     private Tensor product(Tensor x, Tensor b, Tensor bf16b, boolean mayPack, boolean silu) {
         Tensor y;
         if (dev.jclip.tensor.Torch.isBf16(x)) {
-            Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
             Tensor bb = bf16b != null ? bf16b : b == null ? null : b.to(torch.ScalarType.BFloat16);
+            if (mayPack && PackedLinear.serves(x)) {
+                return packed.apply(x, bb, silu);
+            }
+            Tensor w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
             y = bb == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(bb));
         } else if (int8 != null) {
             y = torch.fbgemm_linear_int8_weight_fp32_activation(x.contiguous(), int8.q, int8.packed, int8.colOffsets,
