@@ -174,8 +174,8 @@ public final class Benchmark {
         o.put("openblas_idle_spin", blas.idleSpin());   // log2 cycles; 28 (unset) takes the cores from libgomp
         // inference products run on oneDNN where it was probed faster (runtime.PackedLinear); training keeps OpenBLAS
         o.put("native_heap_tuned", dev.jclip.runtime.NativeHeap.get().tuned());   // malloc keeps tensors' pages (./clip)
-        o.put("fp32_linear", s.task().equals("train") ? "openblas" : dev.jclip.runtime.Machine.get().fp32LinearPath());
-        o.put("bf16_linear", s.task().equals("train") ? "onednn" : dev.jclip.runtime.Machine.get().bf16LinearPath());
+        o.put("fp32_linear", s.task().equals("train") ? "openblas" : dev.jclip.runtime.Machine.get().linearPath(Precision.FP32));
+        o.put("bf16_linear", s.task().equals("train") ? "onednn" : dev.jclip.runtime.Machine.get().linearPath(Precision.BF16));
         if (blas.l2Size() != null) {
             o.put("openblas_l2_size", blas.l2Size());
         }

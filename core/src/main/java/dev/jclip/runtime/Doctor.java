@@ -91,10 +91,10 @@ public final class Doctor {
             }
         }
         ObjectNode lin = o.putObject("fp32_linear");
-        lin.put("path", m.fp32LinearPath());
+        lin.put("path", m.linearPath(Precision.FP32));
         lin.put("why", linearWhy(m, Precision.FP32));
         ObjectNode lin16 = o.putObject("bf16_linear");
-        lin16.put("path", m.bf16LinearPath());
+        lin16.put("path", m.linearPath(Precision.BF16));
         lin16.put("why", linearWhy(m, Precision.BF16));
         ObjectNode auto = o.putObject("auto");
         for (TowerKind t : TowerKind.values()) {
@@ -121,7 +121,7 @@ public final class Doctor {
         }
         String times = eager != null && eager.ok()
                 ? String.format(Locale.ROOT, "probe %.2f ms against %s %.2f ms (used up to %.2f×)", packed.ms(),
-                        p == Precision.FP32 ? "OpenBLAS" : "eager", eager.ms(), Machine.PACKED_MARGIN)
+                        eagerName, eager.ms(), Machine.PACKED_MARGIN)
                 : "the eager linear failed its probe";
         return (m.packedLinear(p) ? "oneDNN with weights prepacked: " : eagerName + ": the packed kernel is slower here, ") + times
                 + (p == Precision.FP32 ? "; with gradients off only (training keeps OpenBLAS)" : "; with gradients off only");

@@ -243,8 +243,7 @@ public final class Machine {
         if (p != Precision.FP32 && p != Precision.BF16) {
             return false;
         }
-        Map<Precision, Boolean> m = packedLinear;
-        Boolean b = m.get(p); // asked per linear layer call: decided once
+        Boolean b = packedLinear.get(p); // asked per linear layer call: decided once
         if (b == null) {
             if (Boolean.getBoolean(KernelProbe.CHILD_PROPERTY)) {
                 return false; // a probe child runs each kernel by name, never by route
@@ -253,19 +252,17 @@ public final class Machine {
             KernelProbe.Verdict eager = verdicts().get(new Kernel(Kernel.Family.LINEAR, p));
             b = packed != null && packed.ok() && PackedLinear.available()
                     && (eager == null || !eager.ok() || !(packed.ms() > PACKED_MARGIN * eager.ms()));
-            m.put(p, b);
+            packedLinear.put(p, b);
         }
         return b;
     }
 
-    /** Where float32 inference linear layers run here, in words (clip doctor, bench JSON). */
-    public String fp32LinearPath() {
-        return packedLinear() ? "onednn-packed" : "openblas";
-    }
-
-    /** Where bf16 inference linear layers run here, in words (clip doctor, bench JSON). */
-    public String bf16LinearPath() {
-        return packedLinear(Precision.BF16) ? "onednn-packed" : "onednn";
+    /**
+     * Where inference linear layers in {@code p} (fp32 or bf16) run here, in words (clip doctor,
+     * bench JSON): the packed oneDNN product, else the eager one (OpenBLAS in fp32, oneDNN in bf16).
+     */
+    public String linearPath(Precision p) {
+        return packedLinear(p) ? "onednn-packed" : p == Precision.FP32 ? "openblas" : "onednn";
     }
 
     /** The probe time of linear layers in {@code p} on the path inference takes. */

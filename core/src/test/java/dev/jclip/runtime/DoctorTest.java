@@ -30,15 +30,15 @@ class DoctorTest {
         for (Kernel k : Kernel.ALL) {
             assertTrue(probed.contains(k.id()), "doctor lists " + k.id() + ": " + probed);
         }
-        assertEquals(m.fp32LinearPath(), o.get("fp32_linear").get("path").asText());
-        assertEquals(m.bf16LinearPath(), o.get("bf16_linear").get("path").asText());
+        assertEquals(m.linearPath(Precision.FP32), o.get("fp32_linear").get("path").asText());
+        assertEquals(m.linearPath(Precision.BF16), o.get("bf16_linear").get("path").asText());
         for (TowerKind t : TowerKind.values()) {
             assertTrue(o.get("auto").has(t.name().toLowerCase(java.util.Locale.ROOT)), t.name());
         }
         String text = Doctor.text(o);
-        assertTrue(text.contains("fp32 linear " + m.fp32LinearPath()), text);
+        assertTrue(text.contains("fp32 linear " + m.linearPath(Precision.FP32)), text);
         assertTrue(text.contains("packed_linear/fp32") && text.contains("packed_linear/bf16"), text);
-        assertTrue(text.contains("bf16 linear " + m.bf16LinearPath()), text);
+        assertTrue(text.contains("bf16 linear " + m.linearPath(Precision.BF16)), text);
     }
 
     @Test
