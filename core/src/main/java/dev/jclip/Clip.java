@@ -40,6 +40,10 @@ import java.util.List;
  * }</pre>
  */
 public final class Clip implements AutoCloseable {
+    static {
+        dev.jclip.runtime.NativeLibraries.load(); // before anything below touches libtorch
+    }
+
     private final ClipModel model;
     private final ClipTokenizer tokenizer;
     private final ClipPreprocessor preprocessor;

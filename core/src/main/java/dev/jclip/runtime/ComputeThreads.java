@@ -12,6 +12,10 @@ import org.bytedeco.pytorch.global.torch;
  * with OpenBLAS held to 1 thread). Every thread setting in jclip goes through here.
  */
 public final class ComputeThreads {
+    static {
+        NativeLibraries.load(); // the first use of libtorch in most commands
+    }
+
     /** libtorch's own thread count, read before jclip first sets one. */
     private static final int LIBTORCH_DEFAULT = torch.get_num_threads();
 

@@ -58,6 +58,7 @@ public final class Machine {
         if (m == null) {
             synchronized (Machine.class) {
                 if ((m = instance) == null) {
+                    NativeLibraries.load();
                     OneDnnCaches.mend(); // before oneDNN plans any kernel of this process
                     m = instance = new Machine(Cpu.get(), dev.jclip.download.ModelCache.defaultDir().resolve("runtime"),
                             KernelProbe.faultSpec());

@@ -1,6 +1,5 @@
 package dev.jclip.runtime;
 
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -85,7 +84,7 @@ public final class OneDnnCaches {
             return "left as oneDNN read them (-Djclip.mendOneDnnCaches=false)";
         }
         try {
-            Loader.load(torch.class);
+            NativeLibraries.load();
             Path lib = null;
             long base = -1;
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
