@@ -31,11 +31,12 @@ public final class VisionTransformer extends Module implements ImageTower {
     private final long patch;
     private final PackedWeight projection;
     /**
-     * In int8, the patch convolution as what it is, one product over the flattened patches,
-     * on the same dynamic int8 kernel as the blocks' linears (ViT-B/32 on Zen 4: 23 ms of a 265 ms
-     * batch in fp32); null otherwise.
+     * The patch convolution as what it is, one product over the flattened patches, for inference:
+     * on the packed float32/bf16 kernels or the blocks' dynamic int8 one (ViT-B/32 b16 on Zen 5,
+     * fp32: 12.5 ms as a convolution). A view of conv1's weight, so it follows a checkpoint load.
      */
-    private LinearWeights patchInt8;
+    private final LinearWeights patchWeights;
+    private static final boolean PATCH_PRODUCT = !"false".equals(System.getProperty("jclip.patchProduct"));
 
     public VisionTransformer(int resolution, int patch, int width, int layers, int heads, int outDim) {
         this.width = width;
@@ -51,12 +52,19 @@ public final class VisionTransformer extends Module implements ImageTower {
         lnPost = register_module("ln_post", new LayerNorm(width));
         proj = Params.parameter(this, "proj", torch.randn(width, outDim).mul_(new org.bytedeco.pytorch.Scalar(scale)));
         projection = new PackedWeight(proj, true);
+        Tensor flat = conv1.weight.view(width, -1);
+        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
+        if (scope != null) { // the view lives as long as the model, not as a caller's scope
+            flat.retainReference();
+            scope.detach(flat);
+        }
+        patchWeights = new LinearWeights(flat, null);
     }
 
     /** Patch embedding, class token and position: the transformer's input [N, 1 + grid², width]. */
     public Tensor embed(Tensor pixels) {
         long n = pixels.size(0);
-        Tensor x = patchInt8 != null && !Precisions.isBf16(pixels) ? patchProduct(pixels)
+        Tensor x = patchesAsProduct(pixels) ? patchProduct(pixels)
                 : conv1.forward(Precisions.isBf16(pixels) ? pixels : pixels.to(conv1.weight.scalar_type()))
                         .flatten(2, -1).transpose(1, 2);
         Tensor cls = classEmbedding.to(x.scalar_type()).view(1, 1, width).expand(n, 1, width);
@@ -64,13 +72,22 @@ public final class VisionTransformer extends Module implements ImageTower {
         return lnPre.forward(x);
     }
 
-    /** [N, 3, H, W] to the patch tokens [N, (H/p)(W/p), width]: the convolution's arithmetic, in int8. */
+    /** Whether inference runs the patch convolution as a product: on int8, or where the packed kernel serves. */
+    private boolean patchesAsProduct(Tensor pixels) {
+        if (!PATCH_PRODUCT || is_training() || org.bytedeco.pytorch.GradMode.is_enabled()) {
+            return false;
+        }
+        boolean half = Precisions.isBf16(pixels);
+        return patchWeights.isInt8() && !half || PackedLinear.serves(pixels);
+    }
+
+    /** [N, 3, H, W] to the patch tokens [N, (H/p)(W/p), width]: the convolution's arithmetic as one product. */
     private Tensor patchProduct(Tensor pixels) {
         long n = pixels.size(0), gh = pixels.size(2) / patch, gw = pixels.size(3) / patch;
-        Tensor px = pixels.to(torch.ScalarType.Float).narrow(2, 0, gh * patch).narrow(3, 0, gw * patch);
+        Tensor px = (Precisions.isBf16(pixels) ? pixels : pixels.to(torch.ScalarType.Float)).narrow(2, 0, gh * patch).narrow(3, 0, gw * patch);
         // patch rows in the weight's (channel, row, column) order
         Tensor rows = px.reshape(n, 3, gh, patch, gw, patch).permute(0, 2, 4, 1, 3, 5).reshape(n * gh * gw, 3 * patch * patch);
-        return patchInt8.apply(rows, true).view(n, gh * gw, width);
+        return patchWeights.apply(rows, true).view(n, gh * gw, width);
     }
 
     /** ln_post on the class token, then the projection (both in float32 when the tower ran in bf16). */
@@ -90,11 +107,9 @@ public final class VisionTransformer extends Module implements ImageTower {
         } else {
             conv1.release();
         }
-        patchInt8 = null;
+        patchWeights.release();
         if (p == Precision.INT8) {
-            LinearWeights w = new LinearWeights(conv1.weight.view(width, -1), null);
-            w.prepareInt8();
-            patchInt8 = w;
+            patchWeights.prepareInt8();
         }
         for (var b : transformer.blocks()) {
             Precisions.prepare(b, p);

@@ -67,6 +67,7 @@ class PackedLinearTest {
         try (NoGradGuard ng = new NoGradGuard()) {
             v.transformer.blocks().get(1).cFc.weight.mul_(new Scalar(3.0));
             v.proj.mul_(new Scalar(-2.0));
+            v.conv1.weight.mul_(new Scalar(0.5)); // the patch product multiplies by a view of it
             m.transformer.blocks().get(0).attn.inProjWeight.mul_(new Scalar(0.25));
             m.textProjection.mul_(new Scalar(1.5));
         }
