@@ -31,25 +31,35 @@ public final class Conv2d extends Module {
     static final boolean CHANNELS_LAST = dev.jclip.runtime.Convs.CHANNELS_LAST;
 
     /** The bf16 inference copy, channels-last when that layout is on; null in fp32. */
-    private Tensor bf16Weight;
+    private volatile Bf16 bf16;
 
-    /** Makes the bf16 inference copy once (call outside any PointerScope). */
-    public void prepareBf16() {
+    /** The copy and the weight's version it was made from: an in-place change (a checkpoint load) makes it stale. */
+    private record Bf16(long version, Tensor weight) {
+    }
+
+    /** Makes the bf16 inference copy (again after an in-place change of the weight). */
+    public synchronized void prepareBf16() {
         try (var ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            long v = Params.version(weight);
             Tensor w = weight.detach().to(torch.ScalarType.BFloat16);
-            bf16Weight = CHANNELS_LAST ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w.contiguous();
+            bf16 = new Bf16(v, Params.owned(CHANNELS_LAST ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w.contiguous()));
         }
     }
 
     /** Drops the inference copy. */
     public void release() {
-        bf16Weight = null;
+        bf16 = null;
     }
 
     public Tensor forward(Tensor x) {
         Tensor w = weight;
         if (dev.jclip.tensor.Torch.isBf16(x)) {
-            w = bf16Weight != null ? bf16Weight : weight.to(torch.ScalarType.BFloat16);
+            Bf16 c = bf16;
+            if (c != null && c.version != Params.version(weight)) {
+                prepareBf16();
+                c = bf16;
+            }
+            w = c != null ? c.weight : weight.to(torch.ScalarType.BFloat16);
         }
         // the runtime picks oneDNN's convolution or, where that failed its probe, matrix products
         return dev.jclip.runtime.Convs.forward(x, w, stride, padding);

@@ -55,4 +55,17 @@ public final class Params {
     public static long version(Tensor t) {
         return t.is_inference() ? -1 : t.__dispatch__version();
     }
+
+    /**
+     * {@code t}, taken out of the caller's PointerScope (if any) so that it lives as long as the
+     * layer holding it: an inference copy rebuilt during a forward pass must outlive that pass.
+     */
+    static Tensor owned(Tensor t) {
+        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
+        if (scope != null) {
+            t.retainReference();
+            scope.detach(t);
+        }
+        return t;
+    }
 }
