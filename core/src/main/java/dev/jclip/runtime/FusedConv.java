@@ -42,10 +42,15 @@ public final class FusedConv {
      * Fused when gradients are off, the operators exist and the kernel family runs on oneDNN here.
      */
     public static Tensor forward(Tensor x, Tensor w, Tensor bias, long stride, long padding, Tensor residual, boolean relu) {
-        if (available() && !GradMode.is_enabled() && Convs.onOneDnn(x, w)) {
+        if (w.is_mkldnn() || runsFused(x, w)) { // a prepacked weight was made where the fused path runs
             return fused(x, w, bias, stride, padding, residual, relu);
         }
         return unfused(x, w, bias, stride, padding, residual, relu);
+    }
+
+    /** Whether {@link #forward} convolves {@code x} by the plain weight {@code w} in the fused primitive here. */
+    public static boolean runsFused(Tensor x, Tensor w) {
+        return available() && !GradMode.is_enabled() && Convs.onOneDnn(x, w);
     }
 
     /**

@@ -43,9 +43,14 @@ class FoldedConvTest {
         try (NoGradGuard ng = new NoGradGuard()) {
             r.stages().get(0).get(0).bn2.runningVar.mul_(new Scalar(4.0));
             r.bn1.weight.mul_(new Scalar(0.5));
+            r.stages().get(0).get(0).conv2.weight.mul_(new Scalar(-1.5));
         }
         double after = relErr(folded(m, x), unfused(m, x));
         assertTrue(after < 1e-5, "after changing the weights: " + after);
+        // the weights were prepacked for oneDNN at batch 4: another batch size must still be right
+        Tensor half = x.narrow(0, 0, 2);
+        double other = relErr(folded(m, half), unfused(m, half));
+        assertTrue(other < 1e-5, "another batch size than the one the weights were packed for: " + other);
     }
 
     @Test
