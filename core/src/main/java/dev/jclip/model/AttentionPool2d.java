@@ -2,7 +2,6 @@ package dev.jclip.model;
 
 import dev.jclip.runtime.PackedLinear;
 import dev.jclip.model.layers.PackedWeight;
-
 import dev.jclip.runtime.Precision;
 import dev.jclip.model.layers.Params;
 
@@ -26,8 +25,9 @@ import org.bytedeco.pytorch.global.torch;
  * weights p sum to one. So the query is carried to the input width once per head and the
  * weighted mean of the inputs goes through W_v once per head: about 20 M multiply-adds an image
  * instead of RN50's 430 M for the two projections of all 50 positions. Every product runs on
- * oneDNN ({@link PackedLinear}), in float32 in every precision: libtorch's batched products would
- * run on OpenBLAS, whose thread pool the parts of a split batch then fight over.
+ * oneDNN ({@link PackedLinear}): libtorch's batched products would run on OpenBLAS, whose thread
+ * pool the parts of a split batch then fight over. It runs in float32 in every precision (only
+ * the query's projection and c_proj take the tower's int8 kernel in int8).
  */
 public final class AttentionPool2d extends Module {
     public final Tensor positionalEmbedding;
@@ -113,18 +113,10 @@ public final class AttentionPool2d extends Module {
         }
         long hd = dim / heads;
         PackedWeight[] k = new PackedWeight[(int) heads], v = new PackedWeight[(int) heads];
-        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
         for (int h = 0; h < heads; h++) {
             // views of the weights, so the packed copies follow a checkpoint load; they live with the layer
-            Tensor kh = kProj.weight.narrow(0, h * hd, hd), vh = vProj.weight.narrow(0, h * hd, hd);
-            if (scope != null) {
-                kh.retainReference();
-                scope.detach(kh);
-                vh.retainReference();
-                scope.detach(vh);
-            }
-            k[h] = new PackedWeight(kh, true);
-            v[h] = new PackedWeight(vh, false);
+            k[h] = new PackedWeight(Params.owned(kProj.weight.narrow(0, h * hd, hd)), true);
+            v[h] = new PackedWeight(Params.owned(vProj.weight.narrow(0, h * hd, hd)), false);
         }
         valueHeads = v;
         keyHeads = k;

@@ -52,13 +52,7 @@ public final class VisionTransformer extends Module implements ImageTower {
         lnPost = register_module("ln_post", new LayerNorm(width));
         proj = Params.parameter(this, "proj", torch.randn(width, outDim).mul_(new org.bytedeco.pytorch.Scalar(scale)));
         projection = new PackedWeight(proj, true);
-        Tensor flat = conv1.weight.view(width, -1);
-        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
-        if (scope != null) { // the view lives as long as the model, not as a caller's scope
-            flat.retainReference();
-            scope.detach(flat);
-        }
-        patchWeights = new LinearWeights(flat, null);
+        patchWeights = new LinearWeights(Params.owned(conv1.weight.view(width, -1)), null);
     }
 
     /** Patch embedding, class token and position: the transformer's input [N, 1 + grid², width]. */

@@ -3,7 +3,6 @@ package dev.jclip.model.layers;
 import dev.jclip.runtime.FusedConv;
 import dev.jclip.runtime.PackedLinear;
 import dev.jclip.tensor.Torch;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -102,20 +101,9 @@ public final class ConvBn {
                         new long[]{1, 1}, 1, x.sizes().vec().get());
             }
         }
-        // The copy outlives the forward pass that made it: take it out of that pass's scope (detach
-        // drops the scope's reference, so take one first); the garbage collector frees a replaced copy.
-        PointerScope scope = PointerScope.getInnerScope();
-        if (scope != null) {
-            w.retainReference();
-            b.retainReference();
-            scope.detach(w);
-            scope.detach(b);
-            if (prepacked != null) {
-                prepacked.retainReference();
-                scope.detach(prepacked);
-            }
-        }
-        return new Folded(versions, bf16, w, b, packed, prepacked);
+        // the copy outlives the forward pass that made it; the garbage collector frees a replaced one
+        return new Folded(versions, bf16, Params.owned(w), Params.owned(b), packed,
+                prepacked == null ? null : Params.owned(prepacked));
     }
 
     private long[] versions() {

@@ -60,7 +60,7 @@ public final class Params {
      * {@code t}, taken out of the caller's PointerScope (if any) so that it lives as long as the
      * layer holding it: an inference copy rebuilt during a forward pass must outlive that pass.
      */
-    static Tensor owned(Tensor t) {
+    public static Tensor owned(Tensor t) {
         org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
         if (scope != null) {
             t.retainReference();
