@@ -122,10 +122,18 @@ public final class AttentionPool2d extends Module {
         keyHeads = k;
     }
 
-    /** bf16 copies of the k/q/v projections, int8 of all four, or none (FP32). */
+    /**
+     * bf16 copies of the k/q/v projections, int8 of all four, or none (FP32). Where the folded
+     * step runs, the keys' and values' weights are only read in float32 (per head), so they get
+     * no copies; the reference step, where packed products do not run, then converts per call.
+     */
     void prepare(Precision p) {
+        boolean folds = FOLDED && PackedLinear.available() && dev.jclip.runtime.Machine.get().packedLinear();
         for (Linear l : new Linear[]{kProj, qProj, vProj, cProj}) {
             l.kernels().release();
+            if (folds && (l == kProj || l == vProj)) {
+                continue;
+            }
             if (p == Precision.BF16 && l != cProj) {
                 l.kernels().prepareBf16();
             } else if (p == Precision.INT8) {
