@@ -51,11 +51,8 @@ public final class AttentionPool2d extends Module {
         x = x.flatten(2, -1).transpose(1, 2); // [N, HW, C]
         Tensor mean = x.mean(new long[]{1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
         x = torch.cat(new TensorVector(mean, x), 1).add(positionalEmbedding.to(x.scalar_type()));
-        if (FOLDED && !is_training() && !org.bytedeco.pytorch.GradMode.is_enabled()) {
-            Tensor xf = (x.scalar_type() == torch.ScalarType.Float ? x : x.to(torch.ScalarType.Float)).contiguous();
-            if (PackedLinear.serves(xf)) {
-                return folded(xf);
-            }
+        if (!is_training() && !org.bytedeco.pytorch.GradMode.is_enabled() && folds()) {
+            return folded((x.scalar_type() == torch.ScalarType.Float ? x : x.to(torch.ScalarType.Float)).contiguous());
         }
         long l = x.size(1), hd = dim / heads;
         // contiguous: on the strided one-row slice libtorch 2.10's bf16 linear takes a slow path
@@ -79,6 +76,11 @@ public final class AttentionPool2d extends Module {
     private static final boolean FOLDED = !"false".equals(System.getProperty("jclip.foldedPool"));
     /** Per head h: W_k,h [hd, C] applied as q_h·W_k,h, and W_v,h [hd, C] applied as z_h·W_v,hᵀ; made on first use. */
     private volatile PackedWeight[] keyHeads, valueHeads;
+
+    /** Whether inference takes the folded step here: it is on and the packed float32 product runs on this machine. */
+    private static boolean folds() {
+        return FOLDED && PackedLinear.available() && dev.jclip.runtime.Machine.get().packedLinear();
+    }
 
     /** The attention step of {@code x} [N, L, C] (float32) without key and value projections (see the class comment). */
     private Tensor folded(Tensor x) {
@@ -128,7 +130,7 @@ public final class AttentionPool2d extends Module {
      * no copies; the reference step, where packed products do not run, then converts per call.
      */
     void prepare(Precision p) {
-        boolean folds = FOLDED && PackedLinear.available() && dev.jclip.runtime.Machine.get().packedLinear();
+        boolean folds = folds();
         for (Linear l : new Linear[]{kProj, qProj, vProj, cProj}) {
             l.kernels().release();
             if (folds && (l == kProj || l == vProj)) {

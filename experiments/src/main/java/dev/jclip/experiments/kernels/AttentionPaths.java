@@ -83,21 +83,13 @@ public final class AttentionPaths {
             @SuppressWarnings("unchecked")
             Supplier<Tensor>[] ops = new Supplier[]{manual, manualScaledQ, fusedBf16, fusedFp32, fusedOneCast, manualContiguous, bmm};
             Tensor ref = manual.get().to(torch.ScalarType.Float);
-            double[][] t = new double[ops.length][rounds];
-            for (int r = -3; r < rounds; r++) {
-                for (int i = 0; i < ops.length; i++) {
-                    double ms = LinearPaths.ms(ops[i]);
-                    if (r >= 0) {
-                        t[i][r] = ms;
-                    }
-                }
-            }
+            double[] t = LinearPaths.interleavedMedians(ops, rounds);
             for (int i = 0; i < ops.length; i++) {
                 double diff;
                 try (PointerScope s = new PointerScope()) {
                     diff = ops[i].get().to(torch.ScalarType.Float).sub(ref).abs().max().item_double();
                 }
-                System.out.printf(Locale.ROOT, "%-28s %7.3f ms  (max diff to manual %.3g)%n", names[i], LinearPaths.med(t[i]), diff);
+                System.out.printf(Locale.ROOT, "%-28s %7.3f ms  (max diff to manual %.3g)%n", names[i], t[i], diff);
             }
         }
     }

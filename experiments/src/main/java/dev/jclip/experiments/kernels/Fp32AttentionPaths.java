@@ -74,22 +74,14 @@ public final class Fp32AttentionPaths {
             @SuppressWarnings("unchecked")
             Supplier<Tensor>[] ops = new Supplier[]{sdpa, sdpaContiguous, sdpaNoCopyOut, matmul, bmm, bmmStrided};
             Tensor ref = sdpa.get();
-            double[][] t = new double[ops.length][rounds];
-            for (int r = -3; r < rounds; r++) {
-                for (int i = 0; i < ops.length; i++) {
-                    double ms = LinearPaths.ms(ops[i]);
-                    if (r >= 0) {
-                        t[i][r] = ms;
-                    }
-                }
-            }
+            double[] t = LinearPaths.interleavedMedians(ops, rounds);
             for (int i = 0; i < ops.length; i++) {
                 double diff;
                 try (PointerScope s = new PointerScope()) {
                     Tensor o = ops[i].get();
                     diff = o.dim() == 3 ? o.sub(ref).abs().max().item_double() : Double.NaN;
                 }
-                System.out.printf(Locale.ROOT, "%-28s %7.3f ms  (max diff to sdpa %.3g)%n", names[i], LinearPaths.med(t[i]), diff);
+                System.out.printf(Locale.ROOT, "%-28s %7.3f ms  (max diff to sdpa %.3g)%n", names[i], t[i], diff);
             }
         }
     }

@@ -121,6 +121,24 @@ public final class LinearPaths {
         }
     }
 
+    /** The median milliseconds of each op over {@code rounds} rounds that call them in turn, after 3 warm-up rounds. */
+    static double[] interleavedMedians(Supplier<Tensor>[] ops, int rounds) {
+        double[][] t = new double[ops.length][rounds];
+        for (int r = -3; r < rounds; r++) {
+            for (int i = 0; i < ops.length; i++) {
+                double ms = ms(ops[i]);
+                if (r >= 0) {
+                    t[i][r] = ms;
+                }
+            }
+        }
+        double[] out = new double[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            out[i] = med(t[i]);
+        }
+        return out;
+    }
+
     static double med(double[] a) {
         double[] c = a.clone();
         Arrays.sort(c);
